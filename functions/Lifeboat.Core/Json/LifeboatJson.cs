@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+using Lifeboat.Core.Backup;
+using Lifeboat.Core.Catalog;
+using Lifeboat.Core.Events;
+using Lifeboat.Core.Replication;
+using Lifeboat.Core.Workflow;
+
+namespace Lifeboat.Core.Json;
+
+/// <summary>
+/// The project's one JSON contract: camelCase so that ASL paths read naturally (<c>$.backup.id</c>), nulls omitted,
+/// enums as strings. Source-generated: no reflection at Lambda cold start.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    PropertyNameCaseInsensitive = true,
+    UseStringEnumConverter = true,
+    WriteIndented = false)]
+[JsonSerializable(typeof(BackupManifest))]
+[JsonSerializable(typeof(BackupCatalogEntry))]
+[JsonSerializable(typeof(ReplicaStatus))]
+[JsonSerializable(typeof(S3EventNotification))]
+[JsonSerializable(typeof(BackupRequest))]
+[JsonSerializable(typeof(PlannedBackup))]
+[JsonSerializable(typeof(StartBackupInput))]
+[JsonSerializable(typeof(FollowCommandInput))]
+[JsonSerializable(typeof(FollowedCommand))]
+[JsonSerializable(typeof(BackupVerdictInput))]
+[JsonSerializable(typeof(BackupVerdict))]
+[JsonSerializable(typeof(IReadOnlyList<BackupCatalogEntry>))]
+public sealed partial class LifeboatJson : JsonSerializerContext;

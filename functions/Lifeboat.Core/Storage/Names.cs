@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Lifeboat.Core.Storage;
+
+/// <summary>
+/// Validation of the names that become S3 keys and SSM parameters. The patterns here are the same as the
+/// documents' allowedPatterns, so bad input is refused before anything is sent.
+/// </summary>
+public static partial class Names
+{
+    public const string Cluster = "[a-z][a-z0-9-]{0,39}";
+    public const string BackupId = "[0-9]{8}T[0-9]{6}Z(-[a-z0-9]{1,16})?";
+    public const string ClusterPattern = "^" + Cluster + "$";
+    public const string BackupIdPattern = "^" + BackupId + "$";
+    public const string InstanceIdPattern = "^(i-[0-9a-f]{8,17}|mi-[0-9a-f]{17})$";
+
+    public static void RequireCluster(string? cluster)
+    {
+        if (string.IsNullOrEmpty(cluster) || !ClusterRegex().IsMatch(cluster))
+        {
+            throw new InvalidInputException(
+                $"cluster '{Shorten(cluster)}' is not a valid cluster name: use 1-40 characters of a-z, 0-9 and '-', starting with a letter (for example \"orders-db\").");
+        }
+    }
+
+    public static void RequireInstanceId(string? instanceId)
+    {
+        if (string.IsNullOrEmpty(instanceId) || !InstanceIdRegex().IsMatch(instanceId))
+        {
+            throw new InvalidInputException(
+                $"replica '{Shorten(instanceId)}' is not an EC2 or managed instance id: expected i-0123456789abcdef0 or mi-0123456789abcdef0.");
+        }
+    }
+
+    public static bool IsBackupId(string? value) => value is not null && BackupIdRegex().IsMatch(value);
+
+    /// <summary>Backup ids sort by time: <c>20261122T013000Z-a1b2c3</c>.</summary>
+    public static string NewBackupId(DateTimeOffset now, string suffix) =>
+        now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + suffix;
+
+    internal static string Shorten(string? value) =>
+        value is null ? "(missing)" : value.Length > 64 ? value[..64] + "…" : value;
+
+    [GeneratedRegex(ClusterPattern)]
+    private static partial Regex ClusterRegex();
+
+    [GeneratedRegex(BackupIdPattern)]
+    private static partial Regex BackupIdRegex();
+
+    [GeneratedRegex(InstanceIdPattern)]
+    private static partial Regex InstanceIdRegex();
+}

@@ -1,0 +1,30 @@
+using System.Text.RegularExpressions;
+
+namespace Lifeboat.Core.Storage;
+
+/// <summary>The bucket's key layout (DESIGN §3): every key Lifeboat writes or reads is built and parsed here.</summary>
+public static partial class S3Layout
+{
+    public const string BackupsPrefix = "backups/";
+    public const string BinlogsPrefix = "binlogs/";
+    public const string CatalogPrefix = "catalog/";
+    public const string ReportsPrefix = "reports/";
+    public const string ManifestFileName = "manifest.json";
+    public const string StreamFileName = "data.xbstream.zst";
+
+    public static string BackupFolder(string cluster, string backupId) => $"{BackupsPrefix}{cluster}/{backupId}/";
+    public static string BackupStream(string cluster, string backupId) => BackupFolder(cluster, backupId) + StreamFileName;
+    public static string BackupManifest(string cluster, string backupId) => BackupFolder(cluster, backupId) + ManifestFileName;
+    public static string BackupCatalogFolder(string cluster) => $"{CatalogPrefix}{cluster}/backups/";
+    public static string BackupCatalogEntry(string cluster, string backupId) => $"{BackupCatalogFolder(cluster)}{backupId}.json";
+
+    /// <summary>Parses <c>backups/&lt;cluster&gt;/&lt;backupId&gt;/manifest.json</c>; null for any other key.</summary>
+    public static (string Cluster, string BackupId)? ParseManifestKey(string key)
+    {
+        var match = ManifestKeyPattern().Match(key);
+        return match.Success ? (match.Groups["cluster"].Value, match.Groups["id"].Value) : null;
+    }
+
+    [GeneratedRegex("^backups/(?<cluster>" + Names.Cluster + ")/(?<id>" + Names.BackupId + ")/manifest\\.json$")]
+    private static partial Regex ManifestKeyPattern();
+}
