@@ -26,6 +26,12 @@ public sealed class BackupCatalog(IObjectStore store)
         return entries.OrderBy(e => e.BackupId, StringComparer.Ordinal).ToList();
     }
 
+    public async Task<BackupCatalogEntry?> GetAsync(string cluster, string backupId, CancellationToken cancellationToken)
+    {
+        var bytes = await store.GetBytesAsync(S3Layout.BackupCatalogEntry(cluster, backupId), cancellationToken);
+        return bytes is null ? null : JsonSerializer.Deserialize(bytes, LifeboatJson.Default.BackupCatalogEntry);
+    }
+
     public Task<bool> AddAsync(BackupCatalogEntry entry, CancellationToken cancellationToken) =>
         store.PutIfAbsentAsync(
             S3Layout.BackupCatalogEntry(entry.Cluster, entry.BackupId),

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Lifeboat.Core.Replication;
 
 /// <summary>Thresholds a replica must meet to be backed up.</summary>
@@ -59,7 +57,7 @@ public sealed class ReplicaSelector(ReplicaPolicy policy)
         }
         if (s.FreeDiskBytes < policy.MinFreeDiskBytes)
         {
-            failures.Add($"free disk {Bytes(s.FreeDiskBytes)} is below the {Bytes(policy.MinFreeDiskBytes)} minimum");
+            failures.Add($"free disk {TransferProgress.Format(s.FreeDiskBytes)} is below the {TransferProgress.Format(policy.MinFreeDiskBytes)} minimum");
         }
         return new ReplicaVerdict(probe.InstanceId, s, failures);
     }
@@ -90,11 +88,6 @@ public sealed class ReplicaSelector(ReplicaPolicy policy)
     private static string ErrorSuffix(string? error) => string.IsNullOrWhiteSpace(error) ? "" : $" (last error: {error.Trim()})";
 
     private static string HostSuffix(ReplicaStatus? status) => status?.Host is { Length: > 0 } host ? $" ({host})" : "";
-
-    private static string Bytes(long bytes) =>
-        bytes >= 1L << 30
-            ? (bytes / (double)(1L << 30)).ToString("0.0", CultureInfo.InvariantCulture) + " GiB"
-            : (bytes / (double)(1L << 20)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
 }
 
 /// <summary>No candidate passed the replica checks. The ASL catches it by this name.</summary>

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Lifeboat.Core.Workflow;
+
+namespace Lifeboat.Core.Commands;
+
+/// <summary>One poll of a Run Command invocation, folded into the workflow's <c>$.command</c>.</summary>
+public sealed class CommandFollower(IRemoteCommands commands, TimeProvider clock)
+{
+    private const int StderrTailChars = 4000;
+
+    public async Task<FollowedCommand> PollAsync(FollowedCommand command, CancellationToken cancellationToken)
+    {
+        var result = await commands.GetAsync(command.CommandId, command.InstanceId, cancellationToken);
+        var done = !CommandStates.IsRunning(result.Status);
+        var started = result.StartedAt ?? command.SentAt;
+        var ended = done ? result.EndedAt ?? clock.GetUtcNow() : clock.GetUtcNow();
+        return command with
+        {
+            Status = result.Status,
+            Done = done,
+            Succeeded = result.Status == CommandStates.Success,
+            DurationSeconds = Math.Round((ended - started).TotalSeconds, 1),
+            Polls = command.Polls + 1,
+            Result = done ? LastJsonLine(result.Stdout) : null,
+            StderrTail = done && result.Status != CommandStates.Success ? Tail(result.Stderr, result.StatusDetails) : null,
+        };
+    }
+
+    /// <summary>Every Lifeboat document ends by printing its result as one line of JSON.</summary>
+    public static JsonElement? LastJsonLine(string stdout)
+    {
+        var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+        if (line is null || !line.StartsWith('{'))
+        {
+            return null;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Tail(string stderr, string? details)
+    {
+        var tail = stderr.Length > StderrTailChars ? "…" + stderr[^StderrTailChars..] : stderr;
+        return string.IsNullOrWhiteSpace(tail) ? $"no output on stderr (status details: {details ?? "none"})" : tail.TrimEnd();
+    }
+}
