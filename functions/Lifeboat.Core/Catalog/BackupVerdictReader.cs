@@ -18,7 +18,14 @@ public sealed class BackupVerdictReader(IObjectStore store)
             throw new VerificationMissingException(
                 $"backup {input.Cluster}/{input.BackupId} was uploaded but not cataloged after {attempts} checks: look at the VerifyBackup function's log and the bucket's notification configuration.");
         }
-        return new BackupVerdict { Found = entry is not null, Attempts = attempts, Status = entry?.Status, Entry = entry };
+        return new BackupVerdict
+        {
+            Found = entry is not null,
+            Attempts = attempts,
+            Status = entry?.Status,
+            Summary = entry is null ? null : $"backup {entry.Cluster}/{entry.BackupId} {entry.Status}" + (entry.Reasons.Count > 0 ? ": " + string.Join("; ", entry.Reasons) : ""),
+            Entry = entry,
+        };
     }
 }
 

@@ -73,5 +73,7 @@ public sealed record BackupVerdict
     public bool Found { get; init; }
     public int Attempts { get; init; }
     public string? Status { get; init; }
+    /// <summary>One line for people and for the failed execution's cause: the status and every reason.</summary>
+    public string? Summary { get; init; }
     public Catalog.BackupCatalogEntry? Entry { get; init; }
 }
