@@ -30,5 +30,6 @@ public sealed record BackupCatalogEntry
     public int TableCount { get; init; }
     public long TotalRows { get; init; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsVerified => Status == CatalogStatus.Verified;
 }

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Lifeboat.Core;
+
+namespace Lifeboat.Sandbox;
+
+/// <summary><c>./run demo</c>: the main job on the sandbox, narrated.</summary>
+public static class Demo
+{
+    public static async Task<int> RunAsync(Sandbox sandbox, TextWriter console)
+    {
+        var clock = Stopwatch.StartNew();
+        Step(console, "1. Starting the sandbox: MariaDB primary + replica (GTID replication), S3, Step Functions, Lambda/SSM host");
+        await sandbox.UpAsync();
+        var primary = sandbox.State.Instance("primary");
+        var replica = sandbox.State.Instance("replica");
+
+        Step(console, "2. Loading sample data on the primary");
+        var existing = await MariaDb.QueryAsync(primary, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'shop'");
+        if (existing == "0")
+        {
+            await SampleData.LoadAsync(primary, 20_000);
+        }
+        console.WriteLine($"   shop.orders: {await MariaDb.ScalarAsync(primary, "SELECT COUNT(*) FROM shop.orders")} rows");
+
+        Step(console, "3. A writer keeps inserting on the primary while the backup runs");
+        await using (var writer = new SampleData.Writer(primary, TimeSpan.FromMilliseconds(20)))
+        {
+            await MariaDb.WaitCaughtUpAsync(replica, primary, TimeSpan.FromSeconds(30));
+
+            Step(console, "4. Running the backup workflow (statemachines/backup.asl.json)");
+            var outcome = await sandbox.RunStateMachineAsync("BackupStateMachine", new JsonObject { ["cluster"] = SandboxLayout.Cluster }, TimeSpan.FromMinutes(30));
+            console.WriteLine($"   execution {outcome.Status} {outcome.Error} {outcome.Cause}");
+            if (!outcome.Succeeded)
+            {
+                return 1;
+            }
+            var output = JsonNode.Parse(outcome.Output!)!;
+            var result = output["result"]!;
+            console.WriteLine($"   backup {output["backupId"]} of {output["replica"]!["instanceId"]}: " +
+                $"{TransferProgress.Format(result["compressedBytes"]!.GetValue<long>())} compressed from {TransferProgress.Format(result["rawBytes"]!.GetValue<long>())}, " +
+                $"{output["durationSeconds"]} s, GTID {result["gtidSlavePos"]}");
+            console.WriteLine($"   the writer inserted {writer.Written} rows meanwhile");
+        }
+        var replicaRunning = await MariaDb.QueryAsync(replica, "SELECT COUNT(*) FROM information_schema.global_status WHERE variable_name = 'SLAVE_RUNNING' AND variable_value = 'ON'");
+        console.WriteLine($"   replica SQL+IO threads running again: {(replicaRunning == "1" ? "yes" : "NO")}");
+
+        Step(console, "5. The catalog (written by VerifyBackup on the manifest's S3 event)");
+        var backups = await CatalogView.BackupsAsync(sandbox.Bucket(), SandboxLayout.Cluster);
+        foreach (var line in CatalogView.Lines(SandboxLayout.Cluster, backups))
+        {
+            console.WriteLine(line);
+        }
+        console.WriteLine($"   newest entry as JSON: {CatalogView.Json([backups[^1]])}");
+        Step(console, $"Done in {clock.Elapsed.TotalSeconds:0} s. The sandbox keeps running: ./run sandbox status | catalog | down");
+        return backups[^1].IsVerified ? 0 : 1;
+    }
+
+    private static void Step(TextWriter console, string text) => console.WriteLine($"\n== {text}");
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lifeboat.Sandbox;
+
+// The CLI behind ./run: the sandbox's control commands, the demo, and the sandbox host process itself.
+var arguments = args.ToList();
+var root = TakeOption(arguments, "--root");
+var basePort = TakeOption(arguments, "--base-port");
+var json = arguments.Remove("--json");
+var repoRoot = SandboxLayout.FindRepoRoot(AppContext.BaseDirectory);
+var layout = SandboxLayout.Default(repoRoot) with
+{
+    Root = root ?? Path.Combine(repoRoot, ".sandbox"),
+    BasePort = basePort is null ? 14300 : int.Parse(basePort, CultureInfo.InvariantCulture),
+};
+var sandbox = new Sandbox(layout, Console.Out);
+
+try
+{
+    return arguments switch
+    {
+        ["host"] => await Host(),
+        ["demo"] => await Demo.RunAsync(sandbox, Console.Out),
+        ["sandbox", "up"] => await Do(sandbox.UpAsync),
+        ["sandbox", "down"] => await Do(sandbox.DownAsync),
+        ["sandbox", "destroy"] => await Do(sandbox.DestroyAsync),
+        ["sandbox", "status"] => await Status(),
+        ["sandbox", "sql", var instance, var sql] => await Sql(instance, sql),
+        ["sandbox", "load-sample"] => await LoadSample(),
+        ["sandbox", "backup"] => await Backup(),
+        ["sandbox", "catalog"] => await Catalog(),
+        _ => Usage(),
+    };
+}
+catch (Exception e) when (e is InvalidOperationException or ArgumentException or TimeoutException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
+
+async Task<int> Host()
+{
+    // Not disposed: SIGTERM's ProcessExit handler may still cancel it after the host returns.
+    var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+    AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+    await SandboxHost.RunAsync(layout, stop.Token);
+    return 0;
+}
+
+async Task<int> Do(Func<Task> action)
+{
+    await action();
+    return 0;
+}
+
+async Task<int> Status()
+{
+    foreach (var line in await sandbox.StatusAsync())
+    {
+        Console.WriteLine(line);
+    }
+    return 0;
+}
+
+async Task<int> Sql(string instance, string sql)
+{
+    Console.WriteLine(await MariaDb.QueryAsync(sandbox.State.Instance(instance), sql));
+    return 0;
+}
+
+async Task<int> LoadSample()
+{
+    await SampleData.LoadAsync(sandbox.State.Instance("primary"), 20_000);
+    Console.WriteLine("loaded shop.customers and shop.orders on the primary");
+    return 0;
+}
+
+async Task<int> Backup()
+{
+    var outcome = await sandbox.RunStateMachineAsync("BackupStateMachine", new JsonObject { ["cluster"] = SandboxLayout.Cluster }, TimeSpan.FromMinutes(30));
+    Console.WriteLine(ExecutionJson(outcome));
+    return outcome.Succeeded ? 0 : 1;
+}
+
+async Task<int> Catalog()
+{
+    var backups = await CatalogView.BackupsAsync(sandbox.Bucket(), SandboxLayout.Cluster);
+    if (json)
+    {
+        Console.WriteLine(CatalogView.Json(backups));
+    }
+    else
+    {
+        foreach (var line in CatalogView.Lines(SandboxLayout.Cluster, backups))
+        {
+            Console.WriteLine(line);
+        }
+    }
+    return 0;
+}
+
+static string ExecutionJson(ExecutionOutcome outcome)
+{
+    var node = new JsonObject
+    {
+        ["executionArn"] = outcome.ExecutionArn,
+        ["status"] = outcome.Status,
+        ["output"] = outcome.Output is null ? null : JsonNode.Parse(outcome.Output),
+        ["error"] = outcome.Error,
+        ["cause"] = outcome.Cause,
+    };
+    return node.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: ./run demo
+               ./run sandbox up | down | destroy | status | load-sample | backup | catalog [--json]
+               ./run sandbox sql <primary|replica> "<SQL>"
+        """);
+    return 2;
+}
+
+static string? TakeOption(List<string> arguments, string name)
+{
+    var index = arguments.IndexOf(name);
+    if (index < 0 || index + 1 >= arguments.Count)
+    {
+        return null;
+    }
+    var value = arguments[index + 1];
+    arguments.RemoveRange(index, 2);
+    return value;
+}

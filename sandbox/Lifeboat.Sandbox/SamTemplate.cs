@@ -1,0 +1,238 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Lifeboat.Sandbox;
+
+/// <summary>
+/// What the sandbox reads from template.yaml, so that it runs what would be deployed: functions (handler,
+/// environment, S3 event filters), SSM documents (their content files) and state machines (definition,
+/// substitutions). Values are resolved against the sandbox's own names.
+/// </summary>
+public sealed class SamTemplate
+{
+    public required IReadOnlyList<FunctionSpec> Functions { get; init; }
+    public required IReadOnlyDictionary<string, string> Documents { get; init; }
+    public required IReadOnlyList<StateMachineSpec> StateMachines { get; init; }
+
+    public sealed record FunctionSpec(string LogicalId, string Handler, IReadOnlyDictionary<string, string> Environment, IReadOnlyList<S3Trigger> S3Triggers);
+
+    public sealed record S3Trigger(string Events, string Prefix, string Suffix)
+    {
+        public bool Matches(string eventName, string key) =>
+            EventMatches(eventName) && key.StartsWith(Prefix, StringComparison.Ordinal) && key.EndsWith(Suffix, StringComparison.Ordinal);
+
+        private bool EventMatches(string eventName)
+        {
+            var wanted = Events.StartsWith("s3:", StringComparison.Ordinal) ? Events[3..] : Events;
+            return wanted.EndsWith('*') ? eventName.StartsWith(wanted[..^1], StringComparison.Ordinal) : eventName == wanted;
+        }
+    }
+
+    public sealed record StateMachineSpec(string LogicalId, string DefinitionFile, IReadOnlyDictionary<string, string> Substitutions);
+
+    public static SamTemplate Load(SandboxLayout layout, IReadOnlyDictionary<string, string> parameters)
+    {
+        var yaml = new YamlStream();
+        using (var reader = File.OpenText(layout.TemplateFile))
+        {
+            yaml.Load(reader);
+        }
+        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+        var resources = (YamlMappingNode)root["Resources"];
+        var conditions = root.Children.TryGetValue("Conditions", out var c) ? (YamlMappingNode)c : new YamlMappingNode();
+        var resolver = new Resolver(parameters, resources, conditions);
+
+        var globalsEnv = new Dictionary<string, string>();
+        if (root.Children.TryGetValue("Globals", out var globals) && Child(globals, "Function", "Environment", "Variables") is YamlMappingNode gv)
+        {
+            foreach (var (k, v) in gv.Children)
+            {
+                globalsEnv[k.ToString()] = resolver.Resolve(v);
+            }
+        }
+
+        var functions = new List<FunctionSpec>();
+        var documents = new Dictionary<string, string>();
+        var machines = new List<StateMachineSpec>();
+        foreach (var (idNode, node) in resources.Children)
+        {
+            var id = idNode.ToString();
+            var type = node["Type"].ToString();
+            var props = node is YamlMappingNode m && m.Children.TryGetValue("Properties", out var p) ? (YamlMappingNode)p : new YamlMappingNode();
+            switch (type)
+            {
+                case "AWS::Serverless::Function":
+                    var env = new Dictionary<string, string>(globalsEnv);
+                    if (Child(props, "Environment", "Variables") is YamlMappingNode fv)
+                    {
+                        foreach (var (k, v) in fv.Children)
+                        {
+                            env[k.ToString()] = resolver.Resolve(v);
+                        }
+                    }
+                    functions.Add(new FunctionSpec(id, props["Handler"].ToString(), env, S3Triggers(props)));
+                    break;
+                case "AWS::SSM::Document":
+                    var location = Child(props, "Content", "Fn::Transform", "Parameters", "Location")?.ToString()
+                        ?? throw new InvalidDataException($"{id}: Content must be Fn::Transform AWS::Include with a Location under ssm/");
+                    documents[DocumentName(id)] = Path.Combine(layout.RepoRoot, location);
+                    break;
+                case "AWS::Serverless::StateMachine":
+                    var subs = new Dictionary<string, string>();
+                    if (Child(props, "DefinitionSubstitutions") is YamlMappingNode sm)
+                    {
+                        foreach (var (k, v) in sm.Children)
+                        {
+                            subs[k.ToString()] = resolver.Resolve(v);
+                        }
+                    }
+                    machines.Add(new StateMachineSpec(id, Path.Combine(layout.RepoRoot, props["DefinitionUri"].ToString()), subs));
+                    break;
+            }
+        }
+        return new SamTemplate { Functions = functions, Documents = documents, StateMachines = machines };
+    }
+
+    /// <summary>The sandbox names each document after its logical id, as CloudFormation would prefix it with the stack's.</summary>
+    public static string DocumentName(string logicalId) => $"lifeboat-{logicalId}";
+
+    private static List<S3Trigger> S3Triggers(YamlMappingNode props)
+    {
+        var triggers = new List<S3Trigger>();
+        if (Child(props, "Events") is not YamlMappingNode events)
+        {
+            return triggers;
+        }
+        foreach (var (_, ev) in events.Children)
+        {
+            if (ev["Type"].ToString() != "S3")
+            {
+                continue;
+            }
+            var ep = (YamlMappingNode)ev["Properties"];
+            string prefix = "", suffix = "";
+            if (Child(ep, "Filter", "S3Key", "Rules") is YamlSequenceNode rules)
+            {
+                foreach (var rule in rules.Children)
+                {
+                    var name = rule["Name"].ToString();
+                    var value = rule["Value"].ToString();
+                    if (name.Equals("prefix", StringComparison.OrdinalIgnoreCase)) prefix = value;
+                    if (name.Equals("suffix", StringComparison.OrdinalIgnoreCase)) suffix = value;
+                }
+            }
+            var names = ep["Events"] is YamlSequenceNode seq ? seq.Children.Select(c => c.ToString()) : [ep["Events"].ToString()];
+            triggers.AddRange(names.Select(n => new S3Trigger(n, prefix, suffix)));
+        }
+        return triggers;
+    }
+
+    private static YamlNode? Child(YamlNode node, params string[] path)
+    {
+        foreach (var key in path)
+        {
+            if (node is not YamlMappingNode map || !map.Children.TryGetValue(key, out var next))
+            {
+                return null;
+            }
+            node = next;
+        }
+        return node;
+    }
+
+    /// <summary>Resolves the intrinsic functions the template uses to sandbox values.</summary>
+    private sealed class Resolver(IReadOnlyDictionary<string, string> parameters, YamlMappingNode resources, YamlMappingNode conditions)
+    {
+        public string Resolve(YamlNode node)
+        {
+            var tag = node.Tag.IsEmpty ? "" : node.Tag.Value;
+            return tag switch
+            {
+                "!Ref" => Ref(node.ToString()),
+                "!GetAtt" => GetAtt(node.ToString()),
+                "!Sub" => Sub(node),
+                "!If" => If((YamlSequenceNode)node),
+                _ when node is YamlScalarNode s => s.Value ?? "",
+                _ => throw new NotSupportedException($"the sandbox cannot resolve {node} ({tag})"),
+            };
+        }
+
+        private string If(YamlSequenceNode node) =>
+            Resolve(Condition(node.Children[0].ToString()) ? node.Children[1] : node.Children[2]);
+
+        private bool Condition(string name) =>
+            conditions.Children.TryGetValue(name, out var expression)
+                ? Evaluate(expression)
+                : throw new InvalidDataException($"condition {name} is not defined in template.yaml");
+
+        private bool Evaluate(YamlNode node) => node.Tag.Value switch
+        {
+            "!Not" => !Evaluate(((YamlSequenceNode)node).Children[0]),
+            "!Equals" => Resolve(((YamlSequenceNode)node).Children[0]) == Resolve(((YamlSequenceNode)node).Children[1]),
+            "!Condition" => Condition(node.ToString()),
+            var t => throw new NotSupportedException($"condition function {t} is not modelled by the sandbox"),
+        };
+
+        private string Ref(string name)
+        {
+            if (parameters.TryGetValue(name, out var value))
+            {
+                return value;
+            }
+            if (!resources.Children.TryGetValue(name, out var resource))
+            {
+                throw new InvalidDataException($"!Ref {name}: no such parameter or resource in template.yaml");
+            }
+            return resource["Type"].ToString() switch
+            {
+                "AWS::SSM::Document" => DocumentName(name),
+                "AWS::S3::Bucket" => SandboxLayout.Bucket,
+                "AWS::Serverless::Function" => name,
+                "AWS::Serverless::StateMachine" => SandboxLayout.StateMachineArn(name),
+                var t => throw new NotSupportedException($"!Ref to {t} is not modelled by the sandbox"),
+            };
+        }
+
+        private string GetAtt(string text)
+        {
+            var (name, attribute) = (text[..text.IndexOf('.')], text[(text.IndexOf('.') + 1)..]);
+            var type = resources.Children.TryGetValue(name, out var r) ? r["Type"].ToString() : throw new InvalidDataException($"!GetAtt {text}: no resource {name}");
+            return (type, attribute) switch
+            {
+                ("AWS::Serverless::Function", "Arn") => SandboxLayout.FunctionArn(name),
+                ("AWS::Serverless::StateMachine", "Arn") => SandboxLayout.StateMachineArn(name),
+                _ => throw new NotSupportedException($"!GetAtt {text} is not modelled by the sandbox"),
+            };
+        }
+
+        private string Sub(YamlNode node)
+        {
+            string text;
+            var variables = new Dictionary<string, string>();
+            if (node is YamlSequenceNode seq)
+            {
+                text = seq.Children[0].ToString();
+                foreach (var (k, v) in (YamlMappingNode)seq.Children[1])
+                {
+                    variables[k.ToString()] = Resolve(v);
+                }
+            }
+            else
+            {
+                text = node.ToString();
+            }
+            return System.Text.RegularExpressions.Regex.Replace(text, @"\$\{([^}]+)\}", m =>
+            {
+                var name = m.Groups[1].Value;
+                return variables.TryGetValue(name, out var v) ? v : name switch
+                {
+                    "AWS::Region" => SandboxLayout.Region,
+                    "AWS::AccountId" => SandboxLayout.Account,
+                    "AWS::Partition" => "aws",
+                    "AWS::StackName" => "lifeboat-sandbox",
+                    _ when name.Contains('.') => GetAtt(name),
+                    _ => Ref(name),
+                };
+            });
+        }
+    }
+}

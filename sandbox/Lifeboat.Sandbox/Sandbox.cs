@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Amazon.Runtime;
+using Lifeboat.Aws.Protocol;
+using Lifeboat.Aws.S3;
+using Lifeboat.Core.Storage;
+
+namespace Lifeboat.Sandbox;
+
+/// <summary>Brings the sandbox up and down and runs its workflows, through the same clients the deployed system uses.</summary>
+public sealed class Sandbox(SandboxLayout layout, TextWriter console)
+{
+    public SandboxLayout Layout => layout;
+
+    public SandboxState State => SandboxState.Load(layout);
+
+    /// <summary>Idempotent: starts whatever is not running, leaves the rest alone.</summary>
+    public async Task UpAsync()
+    {
+        CheckPrerequisites();
+        Directory.CreateDirectory(layout.Root);
+        var state = SandboxState.Load(layout);
+        var primary = await EnsureInstanceAsync(state, "primary", "i-00000000000000001", layout.PrimaryPort, 1, "primary", readOnly: false);
+        var replica = await EnsureInstanceAsync(state, "replica", "i-00000000000000002", layout.ReplicaPort, 2, "replica", readOnly: true);
+        state.Save(layout);
+        await MariaDb.SecurePrimaryAsync(primary);
+        await MariaDb.StartReplicationAsync(replica, primary);
+
+        await EnsureProcessAsync(state, "host",
+            ["dotnet", typeof(Sandbox).Assembly.Location, "host", "--root", layout.Root, "--base-port", layout.BasePort.ToString(CultureInfo.InvariantCulture)],
+            () => HttpReadyAsync($"{layout.HostUrl}/health"),
+            // As the Lambda runtime does: credentials and region in the environment, for the SDK's default chain.
+            new Dictionary<string, string> { ["AWS_ACCESS_KEY_ID"] = "SANDBOX", ["AWS_SECRET_ACCESS_KEY"] = "sandbox", ["AWS_REGION"] = SandboxLayout.Region });
+        await EnsureProcessAsync(state, "s3",
+            [layout.NodeBinary, Path.Combine(layout.NodeDir, "s3.mjs"), "--port", layout.S3Port.ToString(CultureInfo.InvariantCulture),
+             "--directory", layout.S3Dir, "--bucket", SandboxLayout.Bucket, "--events-url", $"{layout.HostUrl}/s3-events", "--quiet"],
+            () => HttpReadyAsync(layout.S3Url),
+            new Dictionary<string, string> { ["NODE_OPTIONS"] = "--openssl-legacy-provider" });
+        var config = WriteStepFunctionsConfig();
+        await EnsureProcessAsync(state, "stepfunctions",
+            [layout.NodeBinary, Path.Combine(layout.NodeDir, "stepfunctions.mjs"), "--port", layout.StepFunctionsPort.ToString(CultureInfo.InvariantCulture),
+             "--config", config, "--log", Path.Combine(layout.LogDir, "executions.jsonl")],
+            () => HttpReadyAsync(layout.StepFunctionsUrl));
+        state.Save(layout);
+        console.WriteLine($"sandbox up: primary :{primary.Port}, replica :{replica.Port} (GTID replication), S3 {layout.S3Url}, Step Functions {layout.StepFunctionsUrl}, host {layout.HostUrl}");
+    }
+
+    /// <summary>Stops every process the sandbox started, by PID. Data stays for the next <c>up</c>.</summary>
+    public async Task DownAsync()
+    {
+        var state = SandboxState.Load(layout);
+        foreach (var process in state.Processes.AsEnumerable().Reverse())
+        {
+            var stopped = await Processes.StopAsync(process.Pid, TimeSpan.FromSeconds(10));
+            console.WriteLine($"{process.Name} (pid {process.Pid}): {(stopped ? "stopped" : "STILL RUNNING")}");
+        }
+        foreach (var instance in state.Instances.Where(i => i.Pid > 0))
+        {
+            var stopped = await Processes.StopAsync(instance.Pid, TimeSpan.FromSeconds(60));
+            console.WriteLine($"{instance.Name} mariadbd (pid {instance.Pid}): {(stopped ? "stopped" : "STILL RUNNING")}");
+        }
+        state.Processes.Clear();
+        state.Instances = state.Instances.Select(i => i with { Pid = 0 }).ToList();
+        state.Save(layout);
+    }
+
+    /// <summary>Stops everything and deletes the sandbox's state folder.</summary>
+    public async Task DestroyAsync()
+    {
+        await DownAsync();
+        if (Directory.Exists(layout.Root))
+        {
+            Directory.Delete(layout.Root, recursive: true);
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> StatusAsync()
+    {
+        var state = SandboxState.Load(layout);
+        var lines = new List<string>();
+        foreach (var p in state.Processes)
+        {
+            lines.Add($"{p.Name,-14} pid {p.Pid,-8} {(Processes.IsAlive(p.Pid) ? "running" : "STOPPED")}  log {p.Log}");
+        }
+        foreach (var i in state.Instances)
+        {
+            var alive = i.Pid > 0 && Processes.IsAlive(i.Pid);
+            var detail = "";
+            if (alive && i.Role == "replica")
+            {
+                var status = await MariaDb.QueryAsync(i, "SELECT CONCAT(@@gtid_slave_pos)", throwOnError: false);
+                detail = $" gtid_slave_pos {status}";
+            }
+            lines.Add($"{i.Name,-14} pid {i.Pid,-8} {(alive ? "running" : "STOPPED")}  {i.InstanceId} port {i.Port}{detail}");
+        }
+        if (lines.Count == 0)
+        {
+            lines.Add("sandbox is not up: ./run sandbox up");
+        }
+        return lines;
+    }
+
+    public StepFunctionsClient StepFunctions() => new(new AwsClientOptions
+    {
+        Region = SandboxLayout.Region,
+        ServiceUrl = new Uri(layout.StepFunctionsUrl),
+        Credentials = new BasicAWSCredentials("SANDBOX", "sandbox"),
+    });
+
+    public IObjectStore Bucket() => new S3ObjectStore(S3ClientFactory.Create(SandboxLayout.Region, layout.S3Url), SandboxLayout.Bucket);
+
+    /// <summary>Starts an execution and follows it to the end, printing each state as it is entered.</summary>
+    public async Task<ExecutionOutcome> RunStateMachineAsync(string logicalId, JsonNode input, TimeSpan timeout)
+    {
+        using var sfn = StepFunctions();
+        var started = await sfn.StartExecutionAsync(new StartExecutionRequest
+        {
+            StateMachineArn = SandboxLayout.StateMachineArn(logicalId),
+            Name = $"{logicalId}-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString()[..8]}",
+            Input = input.ToJsonString(),
+        }, CancellationToken.None);
+        Console.Error.WriteLine($"started {started.ExecutionArn}");
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var execution = await sfn.DescribeExecutionAsync(new DescribeExecutionRequest { ExecutionArn = started.ExecutionArn! }, CancellationToken.None);
+            if (execution.Status != SfnExecutionStatus.Running)
+            {
+                return new ExecutionOutcome(started.ExecutionArn!, execution.Status ?? "UNKNOWN", execution.Output, execution.Error, execution.Cause);
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{started.ExecutionArn} still running after {timeout.TotalMinutes:0} min");
+            }
+            await Task.Delay(500);
+        }
+    }
+
+    private void CheckPrerequisites()
+    {
+        var missing = new[] { "/usr/sbin/mariadbd", "/usr/bin/mariabackup", "/usr/bin/zstd", "/usr/bin/aws", layout.NodeBinary }
+            .Where(f => !File.Exists(f)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException($"missing {string.Join(", ", missing)}: run ./run sandbox up, which installs the prerequisites first");
+        }
+    }
+
+    private async Task<InstanceEntry> EnsureInstanceAsync(SandboxState state, string name, string instanceId, int port, int serverId, string role, bool readOnly)
+    {
+        var instance = state.Instances.FirstOrDefault(i => i.Name == name) ?? new InstanceEntry
+        {
+            Name = name,
+            InstanceId = instanceId,
+            Role = role,
+            Port = port,
+            ServerId = serverId,
+            Dir = layout.InstanceDir(name),
+            Tags = new Dictionary<string, string> { ["lifeboat:cluster"] = SandboxLayout.Cluster, ["lifeboat:role"] = role },
+        };
+        if (instance.Pid > 0 && Processes.IsAlive(instance.Pid))
+        {
+            return instance;
+        }
+        await MariaDb.InitializeAsync(instance);
+        instance = instance with { Pid = MariaDb.Start(instance, readOnly) };
+        state.Instances.RemoveAll(i => i.Name == name);
+        state.Instances.Add(instance);
+        await MariaDb.WaitReadyAsync(instance, TimeSpan.FromSeconds(60));
+        return instance;
+    }
+
+    private async Task EnsureProcessAsync(SandboxState state, string name, IReadOnlyList<string> arguments, Func<Task<bool>> ready, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var existing = state.Process(name);
+        if (existing is not null && Processes.IsAlive(existing.Pid))
+        {
+            return;
+        }
+        state.Processes.RemoveAll(p => p.Name == name);
+        var log = Path.Combine(layout.LogDir, $"{name}.log");
+        var pid = Processes.StartDetached(arguments, log, layout.RepoRoot, environment);
+        state.Processes.Add(new ProcessEntry(name, pid, log));
+        state.Save(layout);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!await ready())
+        {
+            if (!Processes.IsAlive(pid) || DateTime.UtcNow > deadline)
+            {
+                var tail = File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(20)) : "";
+                throw new InvalidOperationException($"{name} did not start (pid {pid}). Log tail from {log}:\n{tail}");
+            }
+            await Task.Delay(200);
+        }
+    }
+
+    private static async Task<bool> HttpReadyAsync(string url)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        try
+        {
+            using var response = await http.GetAsync(url);
+            return true;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private string WriteStepFunctionsConfig()
+    {
+        var template = SamTemplate.Load(layout, SandboxParameters.Values);
+        var machines = new JsonArray();
+        foreach (var machine in template.StateMachines)
+        {
+            var substitutions = new JsonObject();
+            foreach (var (key, value) in machine.Substitutions)
+            {
+                substitutions[key] = value;
+            }
+            machines.Add(new JsonObject
+            {
+                ["arn"] = SandboxLayout.StateMachineArn(machine.LogicalId),
+                ["definitionFile"] = machine.DefinitionFile,
+                ["substitutions"] = substitutions,
+            });
+        }
+        var config = new JsonObject
+        {
+            ["stateMachines"] = machines,
+            ["lambdaEndpoint"] = $"{layout.HostUrl}/lambda/",
+            ["sdkEndpoint"] = $"{layout.HostUrl}/sdk/",
+            ["waitTimeScale"] = 0.05,
+        };
+        var file = Path.Combine(layout.Root, "stepfunctions.json");
+        File.WriteAllText(file, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return file;
+    }
+}
+
+public sealed record ExecutionOutcome(string ExecutionArn, string Status, string? Output, string? Error, string? Cause)
+{
+    public bool Succeeded => Status == "SUCCEEDED";
+}

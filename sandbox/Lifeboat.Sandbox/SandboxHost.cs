@@ -1,0 +1,97 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Lifeboat.Sandbox;
+
+/// <summary>
+/// The sandbox's long-running process on 127.0.0.1: Lambda invocations from the Step Functions runner, S3
+/// notifications from the S3 stand-in, and the SSM JSON protocol for the functions' Run Command calls.
+/// </summary>
+public static class SandboxHost
+{
+    public static async Task RunAsync(SandboxLayout layout, CancellationToken cancellationToken)
+    {
+        var template = SamTemplate.Load(layout, SandboxParameters.Values);
+        void Log(string message) => Console.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {message}");
+        var lambdas = new LambdaHost(layout, template, Log);
+        var dispatcher = new S3EventDispatcher(lambdas, Log);
+        var ssm = new SsmAgent(layout, template, Log);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls(layout.HostUrl);
+        var app = builder.Build();
+
+        app.MapGet("/health", () => Results.Text("ok"));
+        app.MapPost("/lambda/{name}", async (string name, HttpRequest request, HttpResponse response) =>
+        {
+            var payload = await new StreamReader(request.Body, Encoding.UTF8).ReadToEndAsync();
+            var result = await lambdas.InvokeAsync(name, payload);
+            if (result.Failed)
+            {
+                response.Headers["X-Amz-Function-Error"] = "Unhandled";
+            }
+            response.ContentType = "application/json";
+            await response.WriteAsync(result.Body);
+        });
+        app.MapPost("/s3-events", async (HttpRequest request) =>
+        {
+            await dispatcher.DispatchAsync(await new StreamReader(request.Body, Encoding.UTF8).ReadToEndAsync());
+            return Results.Ok();
+        });
+        app.MapPost("/", async (HttpRequest request, HttpResponse response) =>
+        {
+            var target = request.Headers["X-Amz-Target"].ToString();
+            response.ContentType = "application/x-amz-json-1.1";
+            if (!target.StartsWith("AmazonSSM.", StringComparison.Ordinal))
+            {
+                response.StatusCode = 400;
+                await response.WriteAsync(Error("UnknownOperationException", $"unknown target '{target}'"));
+                return;
+            }
+            try
+            {
+                var body = await JsonNode.ParseAsync(request.Body) ?? new JsonObject();
+                await response.WriteAsync(ssm.Handle(target["AmazonSSM.".Length..], body).ToJsonString());
+            }
+            catch (SsmException e)
+            {
+                response.StatusCode = 400;
+                await response.WriteAsync(Error(e.ErrorType, e.Message));
+            }
+            catch (Exception e)
+            {
+                Log($"ssm {target}: {e}");
+                response.StatusCode = 500;
+                await response.WriteAsync(Error("InternalServerError", e.Message));
+            }
+        });
+
+        Log($"sandbox host listening on {layout.HostUrl} ({template.Functions.Count} functions, {template.Documents.Count} documents)");
+        await app.StartAsync(cancellationToken);
+        await app.WaitForShutdownAsync(cancellationToken);
+    }
+
+    private static string Error(string type, string message) =>
+        new JsonObject { ["__type"] = $"com.amazonaws.ssm#{type}", ["message"] = message }.ToJsonString();
+}
+
+/// <summary>The template parameters the sandbox deploys with.</summary>
+public static class SandboxParameters
+{
+    public static IReadOnlyDictionary<string, string> Values { get; } = new Dictionary<string, string>
+    {
+        ["ClusterName"] = SandboxLayout.Cluster,
+        ["BucketName"] = SandboxLayout.Bucket,
+        ["MaxLagSeconds"] = "300",
+        ["MinFreeDiskBytes"] = "104857600",
+        ["CompressionLevel"] = "1",
+        ["BackupSchedule"] = "cron(0 3 * * ? *)",
+        ["LogRetentionDays"] = "90",
+    };
+}
