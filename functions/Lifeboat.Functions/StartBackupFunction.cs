@@ -18,7 +18,7 @@ public sealed class StartBackupFunction
             settings.Bucket,
             settings.Required("BACKUP_DOCUMENT"),
             (int)settings.Long("COMPRESSION_LEVEL", 1),
-            TimeSpan.FromSeconds(settings.Long("BACKUP_TIMEOUT_SECONDS", 86_400)));
+            DeliveryTimeout: TimeSpan.FromMinutes(10));
         _starter = new BackupStarter(Adapters.RunCommand(settings), backup, TimeProvider.System);
     }
 

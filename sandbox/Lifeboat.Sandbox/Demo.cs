@@ -42,8 +42,8 @@ public static class Demo
                 $"{output["durationSeconds"]} s, GTID {result["gtidSlavePos"]}");
             console.WriteLine($"   the writer inserted {writer.Written} rows meanwhile");
         }
-        var replicaRunning = await MariaDb.QueryAsync(replica, "SELECT COUNT(*) FROM information_schema.global_status WHERE variable_name = 'SLAVE_RUNNING' AND variable_value = 'ON'");
-        console.WriteLine($"   replica SQL+IO threads running again: {(replicaRunning == "1" ? "yes" : "NO")}");
+        var status = await MariaDb.SlaveStatusAsync(replica);
+        console.WriteLine($"   replica after the backup: IO thread {status.GetValueOrDefault("Slave_IO_Running")}, SQL thread {status.GetValueOrDefault("Slave_SQL_Running")}, {status.GetValueOrDefault("Seconds_Behind_Master")} s behind");
 
         Step(console, "5. The catalog (written by VerifyBackup on the manifest's S3 event)");
         var backups = await CatalogView.BackupsAsync(sandbox.Bucket(), SandboxLayout.Cluster);

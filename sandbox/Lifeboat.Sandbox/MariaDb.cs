@@ -73,6 +73,20 @@ public static class MariaDb
         return result.Stdout.TrimEnd('\n');
     }
 
+    /// <summary>SHOW SLAVE STATUS as field → value; empty when replication is not configured.</summary>
+    public static async Task<IReadOnlyDictionary<string, string>> SlaveStatusAsync(InstanceEntry instance)
+    {
+        var result = await Processes.RunAsync("mariadb", ["--no-defaults", $"--socket={instance.Socket}", "-uroot", "-e", "SHOW SLAVE STATUS\\G"]);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"SHOW SLAVE STATUS on {instance.Name} failed: {result.Stderr.Trim()}");
+        }
+        return result.Stdout.Split('\n')
+            .Select(line => line.Split(':', 2))
+            .Where(parts => parts.Length == 2)
+            .ToDictionary(parts => parts[0].Trim(), parts => parts[1].Trim());
+    }
+
     public static async Task<long> ScalarAsync(InstanceEntry instance, string sql) =>
         long.Parse(await QueryAsync(instance, sql), CultureInfo.InvariantCulture);
 

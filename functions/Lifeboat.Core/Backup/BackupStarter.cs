@@ -3,7 +3,8 @@ using Lifeboat.Core.Workflow;
 
 namespace Lifeboat.Core.Backup;
 
-public sealed record BackupSettings(string Bucket, string BackupDocument, int CompressionLevel, TimeSpan Timeout);
+/// <summary>The backup's own run time is bounded by the document; <paramref name="DeliveryTimeout"/> bounds reaching the host.</summary>
+public sealed record BackupSettings(string Bucket, string BackupDocument, int CompressionLevel, TimeSpan DeliveryTimeout);
 
 /// <summary>Sends the backup document to the chosen replica.</summary>
 public sealed class BackupStarter(IRemoteCommands commands, BackupSettings settings, TimeProvider clock)
@@ -20,7 +21,7 @@ public sealed class BackupStarter(IRemoteCommands commands, BackupSettings setti
         };
         var sentAt = clock.GetUtcNow();
         var commandId = await commands.SendAsync(
-            new RemoteCommand(backup.Replica.InstanceId, settings.BackupDocument, parameters, settings.Timeout, $"Lifeboat backup {backup.Cluster}/{backup.Id}"),
+            new RemoteCommand(backup.Replica.InstanceId, settings.BackupDocument, parameters, settings.DeliveryTimeout, $"Lifeboat backup {backup.Cluster}/{backup.Id}"),
             cancellationToken);
         return new FollowedCommand
         {
