@@ -8,6 +8,14 @@ public static class MariaDb
     public const string ReplicationUser = "lifeboat_repl";
     public const string ReplicationPassword = "sandbox-only-repl";
 
+    /// <summary>mysql when that user can reach <paramref name="dir"/>, else root: a checkout under a 0700 folder is not reachable.</summary>
+    public static async Task<string> ServerUserAsync(string dir)
+    {
+        Directory.CreateDirectory(dir);
+        var probe = await Processes.RunAsync("runuser", ["-u", "mysql", "--", "test", "-x", dir]);
+        return probe.ExitCode == 0 ? "mysql" : "root";
+    }
+
     public static async Task InitializeAsync(InstanceEntry instance)
     {
         Directory.CreateDirectory(instance.Dir);
@@ -19,17 +27,17 @@ public static class MariaDb
             return;
         }
         var result = await Processes.RunAsync("mariadb-install-db",
-            ["--no-defaults", $"--datadir={instance.DataDir}", "--user=mysql", "--auth-root-authentication-method=normal", "--skip-test-db"]);
+            ["--no-defaults", $"--datadir={instance.DataDir}", $"--user={instance.User}", "--auth-root-authentication-method=normal", "--skip-test-db"]);
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"mariadb-install-db failed for {instance.Name}: {result.Stderr}");
         }
-        await Processes.RunAsync("chown", ["-R", "mysql:mysql", instance.Dir]);
+        await Processes.RunAsync("chown", ["-R", $"{instance.User}:{instance.User}", instance.Dir]);
     }
 
     public static IReadOnlyList<string> ServerArguments(InstanceEntry instance, bool readOnly) =>
     [
-        "mariadbd", "--no-defaults", "--user=mysql", $"--datadir={instance.DataDir}",
+        "mariadbd", "--no-defaults", $"--user={instance.User}", $"--datadir={instance.DataDir}",
         $"--port={instance.Port.ToString(CultureInfo.InvariantCulture)}", "--bind-address=127.0.0.1",
         $"--socket={instance.Socket}", $"--pid-file={Path.Combine(instance.Dir, "mysqld.pid")}",
         $"--server-id={instance.ServerId.ToString(CultureInfo.InvariantCulture)}",

@@ -158,6 +158,7 @@ public sealed class Sandbox(SandboxLayout layout, TextWriter console)
             ServerId = serverId,
             Dir = layout.InstanceDir(name),
             Tags = new Dictionary<string, string> { ["lifeboat:cluster"] = SandboxLayout.Cluster, ["lifeboat:role"] = role },
+            User = await MariaDb.ServerUserAsync(layout.InstancesDir),
         };
         if (instance.Pid > 0 && Processes.IsAlive(instance.Pid))
         {

@@ -43,6 +43,8 @@ public sealed record InstanceEntry
     public int Pid { get; init; }
     public Dictionary<string, string> Tags { get; init; } = [];
     public int ServerId { get; init; }
+    /// <summary>The OS user mariadbd runs as: mysql, or root when mysql cannot reach the sandbox folder (a 0700 parent).</summary>
+    public string User { get; init; } = "mysql";
 
     public string DataDir => Path.Combine(Dir, "data");
     public string Socket => Path.Combine(Dir, "mysqld.sock");

@@ -180,7 +180,7 @@ public sealed class BackupWorkflowTests(SandboxFixture fixture)
     private async Task<InstanceEntry> RestoreStreamAsync(string key, string name, int port)
     {
         var layout = fixture.Sandbox.Layout;
-        var instance = new InstanceEntry { Name = name, InstanceId = "i-000000000000000ff", Role = "restore", Port = port, Dir = layout.InstanceDir(name), ServerId = 99 };
+        var instance = new InstanceEntry { Name = name, InstanceId = "i-000000000000000ff", Role = "restore", Port = port, Dir = layout.InstanceDir(name), ServerId = 99, User = fixture.Primary.User };
         if (Directory.Exists(instance.Dir))
         {
             Directory.Delete(instance.Dir, recursive: true);
@@ -194,7 +194,7 @@ public sealed class BackupWorkflowTests(SandboxFixture fixture)
         }
         await Run("/bin/bash", ["-euo", "pipefail", "-c", $"zstd -d -q -c '{streamFile}' | mbstream -x -C '{instance.DataDir}'"]);
         await Run("mariabackup", ["--prepare", $"--target-dir={instance.DataDir}", "--use-memory=256M"]);
-        await Run("chown", ["-R", "mysql:mysql", instance.Dir]);
+        await Run("chown", ["-R", $"{instance.User}:{instance.User}", instance.Dir]);
         instance = instance with { Pid = MariaDb.Start(instance, readOnly: false) };
         await MariaDb.WaitReadyAsync(instance, TimeSpan.FromSeconds(60));
         return instance;

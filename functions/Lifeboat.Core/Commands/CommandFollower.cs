@@ -12,6 +12,7 @@ public sealed class CommandFollower(IRemoteCommands commands, TimeProvider clock
     {
         var result = await commands.GetAsync(command.CommandId, command.InstanceId, cancellationToken);
         var done = !CommandStates.IsRunning(result.Status);
+        var output = done ? LastJsonLine(result.Stdout) : null;
         var started = result.StartedAt ?? command.SentAt;
         var ended = done ? result.EndedAt ?? clock.GetUtcNow() : clock.GetUtcNow();
         return command with
@@ -21,8 +22,8 @@ public sealed class CommandFollower(IRemoteCommands commands, TimeProvider clock
             Succeeded = result.Status == CommandStates.Success,
             DurationSeconds = Math.Round((ended - started).TotalSeconds, 1),
             Polls = command.Polls + 1,
-            Result = done ? LastJsonLine(result.Stdout) : null,
-            StderrTail = done && result.Status != CommandStates.Success ? Tail(result.Stderr, result.StatusDetails) : null,
+            Result = output,
+            StderrTail = done && result.Status != CommandStates.Success ? Cause(output, result.Stderr, result.StatusDetails) : null,
         };
     }
 
@@ -43,6 +44,18 @@ public sealed class CommandFollower(IRemoteCommands commands, TimeProvider clock
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The document's own reason first (its stdout JSON <c>error</c>), then stderr. SSM returns only the head of a
+    /// long stderr, so the reason printed on stdout is what survives a long, chatty run.
+    /// </summary>
+    private static string Cause(JsonElement? output, string stderr, string? details)
+    {
+        var tail = Tail(stderr, details);
+        return output is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String
+            ? $"{error.GetString()}\n--- stderr ---\n{tail}"
+            : tail;
     }
 
     private static string Tail(string stderr, string? details)
