@@ -35,7 +35,8 @@ public sealed class TransferProgress(string what, long totalBytes, IProgressLog 
         text += $", {Format((long)rate)}/s";
         if (totalBytes > Bytes && rate > 0)
         {
-            text += $", ETA {TimeSpan.FromSeconds((totalBytes - Bytes) / rate):hh\\:mm\\:ss}";
+            var eta = TimeSpan.FromSeconds((totalBytes - Bytes) / rate);
+            text += $", ETA {(long)eta.TotalHours:00}:{eta:mm\\:ss}";
         }
         return text;
     }

@@ -13,13 +13,14 @@ public sealed record BackupManifest
     public required string ServerVersion { get; init; }
     public required string Tool { get; init; }
     public string? ToolVersion { get; init; }
-    public string Compression { get; init; } = "zstd";
+    // Source-generated deserialization sets absent members to null; keep the declared defaults.
+    public string Compression { get; init => field = value ?? "zstd"; } = "zstd";
     public int CompressionLevel { get; init; }
     public required ManifestSource Source { get; init; }
     public required ManifestCoordinates Coordinates { get; init; }
     public required ManifestSizes Sizes { get; init; }
     public required ManifestStream Stream { get; init; }
-    public IReadOnlyList<TableCount> Tables { get; init; } = [];
+    public IReadOnlyList<TableCount> Tables { get; init => field = value ?? []; } = [];
     public ServerSettings? Settings { get; init; }
     public DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset FinishedAt { get; init; }

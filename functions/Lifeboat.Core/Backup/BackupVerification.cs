@@ -32,6 +32,7 @@ public sealed class BackupVerification(IObjectStore store, TimeProvider clock, I
         if (!await _catalog.AddAsync(entry, cancellationToken))
         {
             log.Info($"backup {cluster}/{backupId} was cataloged concurrently; keeping the first entry");
+            return await _catalog.GetAsync(cluster, backupId, cancellationToken) ?? entry;
         }
         return entry;
     }

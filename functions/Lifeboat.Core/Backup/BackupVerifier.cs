@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Lifeboat.Core.Catalog;
 using Lifeboat.Core.Json;
 using Lifeboat.Core.Replication;
@@ -13,7 +14,7 @@ public sealed record StreamFacts(bool Exists, long Size, string? Sha256);
 /// The verdict on one uploaded backup. It does not trust the producer: the stream's size and SHA-256 are measured
 /// from the bucket, and the manifest must be plausible on its own and against the previous verified backup.
 /// </summary>
-public static class BackupVerifier
+public static partial class BackupVerifier
 {
     public static BackupManifest? TryParse(ReadOnlySpan<byte> manifestJson, out string? error)
     {
@@ -96,9 +97,9 @@ public static class BackupVerifier
         {
             reasons.Add("binlog coordinates are missing: gtidSlavePos is empty, so no point-in-time replay could start from this backup");
         }
-        else if (!GtidPosition.TryParse(m.Coordinates.GtidSlavePos, out _))
+        else if (m.Engine == "mariadb" ? !GtidPosition.TryParse(m.Coordinates.GtidSlavePos, out _) : !MySqlGtidSet().IsMatch(m.Coordinates.GtidSlavePos))
         {
-            reasons.Add($"gtidSlavePos '{m.Coordinates.GtidSlavePos}' is not a GTID position");
+            reasons.Add($"gtidSlavePos '{m.Coordinates.GtidSlavePos}' is not a {m.Engine} GTID position");
         }
         if (m.Sizes.RawBytes <= 0)
         {
@@ -133,7 +134,8 @@ public static class BackupVerifier
 
     private static void CheckAgainstPrevious(BackupManifest m, BackupCatalogEntry? previous, List<string> reasons)
     {
-        if (previous?.GtidSlavePos is null || !GtidPosition.TryParse(m.Coordinates.GtidSlavePos, out var mine))
+        // MySQL GTID sets (uuid:intervals) are checked for form only; the containment check is MariaDB's for now.
+        if (m.Engine != "mariadb" || previous?.GtidSlavePos is null || !GtidPosition.TryParse(m.Coordinates.GtidSlavePos, out var mine))
         {
             return;
         }
@@ -145,4 +147,8 @@ public static class BackupVerifier
     }
 
     private static bool IsSha256(string value) => value.Length == 64 && value.All(Uri.IsHexDigit);
+
+    /// <summary>@@gtid_executed: <c>uuid:1-5871:5900,uuid2:1-3</c>.</summary>
+    [GeneratedRegex(@"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(:[0-9]+(-[0-9]+)?)+(,[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(:[0-9]+(-[0-9]+)?)+)*\z")]
+    private static partial Regex MySqlGtidSet();
 }

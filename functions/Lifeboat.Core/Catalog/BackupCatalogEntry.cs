@@ -9,11 +9,11 @@ public static class CatalogStatus
 /// <summary><c>catalog/&lt;cluster&gt;/backups/&lt;backupId&gt;.json</c>: the verdict on one backup, written once.</summary>
 public sealed record BackupCatalogEntry
 {
-    public string Kind { get; init; } = "backup";
+    public string Kind { get; init => field = value ?? "backup"; } = "backup";
     public required string Cluster { get; init; }
     public required string BackupId { get; init; }
     public required string Status { get; init; }
-    public IReadOnlyList<string> Reasons { get; init; } = [];
+    public IReadOnlyList<string> Reasons { get; init => field = value ?? []; } = [];
     public DateTimeOffset VerifiedAt { get; init; }
     public required string ManifestKey { get; init; }
     public string? StreamKey { get; init; }

@@ -6,7 +6,7 @@ namespace Lifeboat.Core.Events;
 /// </summary>
 public sealed record S3EventNotification
 {
-    public IReadOnlyList<S3EventRecord> Records { get; init; } = [];
+    public IReadOnlyList<S3EventRecord> Records { get; init => field = value ?? []; } = [];
 }
 
 public sealed record S3EventRecord

@@ -42,12 +42,13 @@ public static partial class Names
     internal static string Shorten(string? value) =>
         value is null ? "(missing)" : value.Length > 64 ? value[..64] + "…" : value;
 
-    [GeneratedRegex(ClusterPattern)]
+    // \z, not $: in .NET, $ also matches before a trailing newline, which must never reach a key or a parameter.
+    [GeneratedRegex("^" + Cluster + @"\z")]
     private static partial Regex ClusterRegex();
 
-    [GeneratedRegex(BackupIdPattern)]
+    [GeneratedRegex("^" + BackupId + @"\z")]
     private static partial Regex BackupIdRegex();
 
-    [GeneratedRegex(InstanceIdPattern)]
+    [GeneratedRegex(@"^(i-[0-9a-f]{8,17}|mi-[0-9a-f]{17})\z")]
     private static partial Regex InstanceIdRegex();
 }

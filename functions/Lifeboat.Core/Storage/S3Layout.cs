@@ -25,6 +25,6 @@ public static partial class S3Layout
         return match.Success ? (match.Groups["cluster"].Value, match.Groups["id"].Value) : null;
     }
 
-    [GeneratedRegex("^backups/(?<cluster>" + Names.Cluster + ")/(?<id>" + Names.BackupId + ")/manifest\\.json$")]
+    [GeneratedRegex("^backups/(?<cluster>" + Names.Cluster + ")/(?<id>" + Names.BackupId + ")/manifest\\.json\\z")]
     private static partial Regex ManifestKeyPattern();
 }

@@ -16,7 +16,7 @@ public sealed record PlannedBackup
     public required string Id { get; init; }
     public required string Cluster { get; init; }
     public required ChosenReplica Replica { get; init; }
-    public IReadOnlyList<CandidateVerdict> Candidates { get; init; } = [];
+    public IReadOnlyList<CandidateVerdict> Candidates { get; init => field = value ?? []; } = [];
 }
 
 public sealed record ChosenReplica
@@ -45,7 +45,7 @@ public sealed record FollowedCommand
     public required string InstanceId { get; init; }
     public required string Document { get; init; }
     public DateTimeOffset SentAt { get; init; }
-    public string Status { get; init; } = "Pending";
+    public string Status { get; init => field = value ?? "Pending"; } = "Pending";
     public bool Done { get; init; }
     public bool Succeeded { get; init; }
     public double? DurationSeconds { get; init; }
