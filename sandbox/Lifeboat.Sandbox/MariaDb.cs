@@ -35,6 +35,10 @@ public static class MariaDb
         await Processes.RunAsync("chown", ["-R", $"{instance.User}:{instance.User}", instance.Dir]);
     }
 
+    /// <summary>The client's connection to an instance: root over its socket, ignoring any option files.</summary>
+    public static IReadOnlyList<string> ClientArguments(InstanceEntry instance, params string[] more) =>
+        ["--no-defaults", $"--socket={instance.Socket}", "-uroot", .. more];
+
     public static IReadOnlyList<string> ServerArguments(InstanceEntry instance, bool readOnly) =>
     [
         "mariadbd", "--no-defaults", $"--user={instance.User}", $"--datadir={instance.DataDir}",
@@ -55,7 +59,7 @@ public static class MariaDb
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var probe = await Processes.RunAsync("mariadb", ["--no-defaults", $"--socket={instance.Socket}", "-uroot", "-e", "SELECT 1"]);
+            var probe = await Processes.RunAsync("mariadb", ClientArguments(instance, "-e", "SELECT 1"));
             if (probe.ExitCode == 0)
             {
                 return;
@@ -73,7 +77,7 @@ public static class MariaDb
     public static async Task<string> QueryAsync(InstanceEntry instance, string sql, bool throwOnError = true)
     {
         var result = await Processes.RunAsync("mariadb",
-            ["--no-defaults", $"--socket={instance.Socket}", "-uroot", "--batch", "--skip-column-names", "--raw", "-e", sql]);
+            ClientArguments(instance, "--batch", "--skip-column-names", "--raw", "-e", sql));
         if (result.ExitCode != 0 && throwOnError)
         {
             throw new InvalidOperationException($"SQL on {instance.Name} failed: {result.Stderr.Trim()}\n  {sql}");
@@ -84,7 +88,7 @@ public static class MariaDb
     /// <summary>SHOW SLAVE STATUS as field → value; empty when replication is not configured.</summary>
     public static async Task<IReadOnlyDictionary<string, string>> SlaveStatusAsync(InstanceEntry instance)
     {
-        var result = await Processes.RunAsync("mariadb", ["--no-defaults", $"--socket={instance.Socket}", "-uroot", "-e", "SHOW SLAVE STATUS\\G"]);
+        var result = await Processes.RunAsync("mariadb", ClientArguments(instance, "-e", "SHOW SLAVE STATUS\\G"));
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"SHOW SLAVE STATUS on {instance.Name} failed: {result.Stderr.Trim()}");

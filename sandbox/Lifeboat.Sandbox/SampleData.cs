@@ -37,7 +37,7 @@ public static class SampleData
         public Writer(InstanceEntry primary, TimeSpan interval)
         {
             var start = new ProcessStartInfo("mariadb") { RedirectStandardInput = true, UseShellExecute = false };
-            foreach (var a in new[] { "--no-defaults", $"--socket={primary.Socket}", "-uroot", "shop" })
+            foreach (var a in MariaDb.ClientArguments(primary, "shop"))
             {
                 start.ArgumentList.Add(a);
             }

@@ -50,6 +50,4 @@ public sealed record InstanceEntry
     public string Socket => Path.Combine(Dir, "mysqld.sock");
     public string Home => Path.Combine(Dir, "home");
     public string Log => Path.Combine(Dir, "mysqld.log");
-    /// <summary>Present while the host's SSM agent should look offline (fault tests).</summary>
-    public string AgentOfflineMarker => Path.Combine(Dir, "agent-offline");
 }

@@ -25,7 +25,6 @@ public sealed class SsmAgent(SandboxLayout layout, SamTemplate template, Action<
         public DateTimeOffset? Ended { get; set; }
         public string Status { get; set; } = "InProgress";
         public int ResponseCode { get; set; } = -1;
-        public Process? Process { get; set; }
     }
 
     public JsonNode Handle(string operation, JsonNode request) => operation switch
@@ -33,7 +32,6 @@ public sealed class SsmAgent(SandboxLayout layout, SamTemplate template, Action<
         "SendCommand" => SendCommand(request),
         "GetCommandInvocation" => GetCommandInvocation(request),
         "DescribeInstanceInformation" => DescribeInstanceInformation(request),
-        "CancelCommand" => CancelCommand(request),
         _ => throw new SsmException("UnsupportedOperation", $"the sandbox does not implement SSM {operation}"),
     };
 
@@ -52,7 +50,7 @@ public sealed class SsmAgent(SandboxLayout layout, SamTemplate template, Action<
         }
         var state = SandboxState.Load(layout);
         var instance = state.Instances.FirstOrDefault(i => i.InstanceId == ids[0]);
-        if (instance is null || File.Exists(instance.AgentOfflineMarker))
+        if (instance is null)
         {
             throw new SsmException("InvalidInstanceId", $"instance {ids[0]} is not a managed instance that is online");
         }
@@ -98,7 +96,6 @@ public sealed class SsmAgent(SandboxLayout layout, SamTemplate template, Action<
         start.Environment["AWS_SECRET_ACCESS_KEY"] = "S3RVER";
         start.Environment["AWS_DEFAULT_REGION"] = SandboxLayout.Region;
         var process = Process.Start(start)!;
-        invocation.Process = process;
         var stdout = CaptureAsync(process.StandardOutput.BaseStream, Path.Combine(invocation.Dir, "stdout"));
         var stderr = CaptureAsync(process.StandardError.BaseStream, Path.Combine(invocation.Dir, "stderr"));
         _ = Task.Run(async () =>
@@ -108,7 +105,7 @@ public sealed class SsmAgent(SandboxLayout layout, SamTemplate template, Action<
             {
                 await process.WaitForExitAsync(cts.Token);
                 invocation.ResponseCode = process.ExitCode;
-                invocation.Status = process.ExitCode == 0 ? "Success" : invocation.Status == "Cancelling" ? "Cancelled" : "Failed";
+                invocation.Status = process.ExitCode == 0 ? "Success" : "Failed";
             }
             catch (OperationCanceledException)
             {
@@ -152,18 +149,6 @@ public sealed class SsmAgent(SandboxLayout layout, SamTemplate template, Action<
         };
     }
 
-    private JsonNode CancelCommand(JsonNode request)
-    {
-        var id = request["CommandId"]?.GetValue<string>() ?? "";
-        if (_invocations.TryGetValue(id, out var invocation) && invocation.Ended is null)
-        {
-            invocation.Status = "Cancelling";
-            // The agent signals the script; its traps (the SQL thread restart) run.
-            Processes.RunAsync("kill", ["-TERM", invocation.Process!.Id.ToString(CultureInfo.InvariantCulture)]).GetAwaiter().GetResult();
-        }
-        return new JsonObject();
-    }
-
     private JsonNode DescribeInstanceInformation(JsonNode request)
     {
         var filters = (request["Filters"] as JsonArray ?? [])
@@ -172,11 +157,10 @@ public sealed class SsmAgent(SandboxLayout layout, SamTemplate template, Action<
         var list = new JsonArray();
         foreach (var instance in SandboxState.Load(layout).Instances)
         {
-            var online = !File.Exists(instance.AgentOfflineMarker);
             var matches = filters.All(f => f.Key switch
             {
                 _ when f.Key.StartsWith("tag:", StringComparison.Ordinal) => instance.Tags.TryGetValue(f.Key[4..], out var v) && f.Values.Contains(v),
-                "PingStatus" => f.Values.Contains(online ? "Online" : "ConnectionLost"),
+                "PingStatus" => f.Values.Contains("Online"),
                 "InstanceIds" => f.Values.Contains(instance.InstanceId),
                 _ => false,
             });
@@ -185,7 +169,7 @@ public sealed class SsmAgent(SandboxLayout layout, SamTemplate template, Action<
                 list.Add(new JsonObject
                 {
                     ["InstanceId"] = instance.InstanceId,
-                    ["PingStatus"] = online ? "Online" : "ConnectionLost",
+                    ["PingStatus"] = "Online",
                     ["ComputerName"] = instance.Name,
                     ["PlatformType"] = "Linux",
                     ["IPAddress"] = "127.0.0.1",
