@@ -29,4 +29,6 @@ namespace Lifeboat.Core.Json;
 [JsonSerializable(typeof(BackupVerdictInput))]
 [JsonSerializable(typeof(BackupVerdict))]
 [JsonSerializable(typeof(IReadOnlyList<BackupCatalogEntry>))]
+[JsonSerializable(typeof(BinlogCatalogEntry))]
+[JsonSerializable(typeof(IReadOnlyList<BinlogCatalogEntry>))]
 public sealed partial class LifeboatJson : JsonSerializerContext;

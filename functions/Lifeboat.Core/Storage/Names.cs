@@ -11,6 +11,10 @@ public static partial class Names
 {
     public const string Cluster = "[a-z][a-z0-9-]{0,39}";
     public const string BackupId = "[0-9]{8}T[0-9]{6}Z(-[a-z0-9]{1,16})?";
+    /// <summary>A server's identity in binlog keys: MySQL's server_uuid, or the UUID the shipping document keeps for MariaDB.</summary>
+    public const string ServerUuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+    /// <summary>A binlog file name: basename, dot, numeric sequence (mysql-bin.000042).</summary>
+    public const string BinlogFile = "[A-Za-z0-9_-]{1,64}\\.[0-9]{6,10}";
     public const string ClusterPattern = "^" + Cluster + "$";
     public const string BackupIdPattern = "^" + BackupId + "$";
     public const string InstanceIdPattern = "^(i-[0-9a-f]{8,17}|mi-[0-9a-f]{17})$";
