@@ -29,6 +29,7 @@ try
         ["sandbox", "sql", var instance, var sql] => await Sql(instance, sql),
         ["sandbox", "load-sample"] => await LoadSample(),
         ["sandbox", "backup"] => await Backup(),
+        ["sandbox", "ship-binlogs"] => await ShipBinlogs(),
         ["sandbox", "catalog"] => await Catalog(),
         _ => Usage(),
     };
@@ -84,6 +85,13 @@ async Task<int> Backup()
     return outcome.Succeeded ? 0 : 1;
 }
 
+async Task<int> ShipBinlogs()
+{
+    var result = await sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
+    Console.WriteLine(result?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    return 0;
+}
+
 async Task<int> Catalog()
 {
     var backups = await CatalogView.BackupsAsync(sandbox.Bucket(), SandboxLayout.Cluster);
@@ -118,7 +126,7 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage: ./run demo
-               ./run sandbox up | down | destroy | status | load-sample | backup | catalog [--json]
+               ./run sandbox up | down | destroy | status | load-sample | backup | ship-binlogs | catalog [--json]
                ./run sandbox sql <primary|replica> "<SQL>"
         """);
     return 2;

@@ -110,7 +110,21 @@ public sealed class Sandbox(SandboxLayout layout, TextWriter console)
 
     public IObjectStore Bucket() => new S3ObjectStore(S3ClientFactory.Create(SandboxLayout.Region, layout.S3Url), SandboxLayout.Bucket);
 
-    /// <summary>Starts an execution and follows it to the end, printing each state as it is entered.</summary>
+    /// <summary>Invokes a function through the host, as a schedule or another AWS service would; throws with its error.</summary>
+    public async Task<JsonNode?> InvokeFunctionAsync(string logicalId, JsonNode payload)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(15) };
+        using var response = await http.PostAsync($"{layout.HostUrl}/lambda/{logicalId}", new StringContent(payload.ToJsonString()));
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.Headers.Contains("X-Amz-Function-Error"))
+        {
+            var error = JsonNode.Parse(body);
+            throw new InvalidOperationException($"{logicalId} failed with {error?["errorType"]}: {error?["errorMessage"]}");
+        }
+        return JsonNode.Parse(body);
+    }
+
+    /// <summary>Starts an execution and follows it to the end.</summary>
     public async Task<ExecutionOutcome> RunStateMachineAsync(string logicalId, JsonNode input, TimeSpan timeout)
     {
         using var sfn = StepFunctions();

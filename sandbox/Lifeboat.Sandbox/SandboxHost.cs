@@ -92,6 +92,8 @@ public static class SandboxParameters
         ["MinFreeDiskBytes"] = "104857600",
         ["CompressionLevel"] = "1",
         ["BackupSchedule"] = "cron(0 3 * * ? *)",
+        ["BinlogShippingSchedule"] = "rate(1 minute)",
+        ["BinlogSourceInstanceId"] = "",
         ["LogRetentionDays"] = "90",
     };
 }

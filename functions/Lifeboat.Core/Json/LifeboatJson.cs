@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Lifeboat.Core.Backup;
+using Lifeboat.Core.Binlogs;
 using Lifeboat.Core.Catalog;
 using Lifeboat.Core.Events;
 using Lifeboat.Core.Replication;
@@ -30,5 +31,7 @@ namespace Lifeboat.Core.Json;
 [JsonSerializable(typeof(BackupVerdict))]
 [JsonSerializable(typeof(IReadOnlyList<BackupCatalogEntry>))]
 [JsonSerializable(typeof(BinlogCatalogEntry))]
+[JsonSerializable(typeof(ShipBinlogsRequest))]
+[JsonSerializable(typeof(ShipBinlogsResult))]
 [JsonSerializable(typeof(IReadOnlyList<BinlogCatalogEntry>))]
 public sealed partial class LifeboatJson : JsonSerializerContext;

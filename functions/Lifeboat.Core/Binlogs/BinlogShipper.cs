@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Lifeboat.Core.Commands;
+using Lifeboat.Core.Storage;
+
+namespace Lifeboat.Core.Binlogs;
+
+/// <summary>Where a cluster's binlogs come from: a fixed instance, or the one tagged as the cluster's primary.</summary>
+public sealed record BinlogShippingSettings(string Cluster, string Bucket, string Document, string? SourceInstanceId);
+
+public sealed record ShipBinlogsRequest
+{
+    public string? Cluster { get; init; }
+}
+
+public sealed record ShipBinlogsResult
+{
+    public required string Cluster { get; init; }
+    public required string InstanceId { get; init; }
+    public required string CommandId { get; init; }
+    /// <summary>The document's own result: serverUuid, flushed, shipped, bytes, files.</summary>
+    public JsonElement? Result { get; init; }
+}
+
+/// <summary>One shipping run: find the binlog source, run the shipping document there, report what it shipped.</summary>
+public sealed class BinlogShipper(IRemoteCommands commands, BinlogShippingSettings settings, TimeProvider clock, IProgressLog log)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
+
+    public async Task<ShipBinlogsResult> ShipAsync(ShipBinlogsRequest request, CancellationToken cancellationToken)
+    {
+        var cluster = request.Cluster ?? settings.Cluster;
+        Names.RequireCluster(cluster);
+        var instanceId = settings.SourceInstanceId ?? await FindPrimaryAsync(cluster, cancellationToken);
+        Names.RequireInstanceId(instanceId);
+
+        var result = await new CommandRunner(commands, clock).RunAsync(
+            new RemoteCommand(instanceId, settings.Document,
+                new Dictionary<string, string> { ["Cluster"] = cluster, ["Bucket"] = settings.Bucket },
+                Timeout, $"Lifeboat binlog shipping {cluster}"),
+            Timeout,
+            cancellationToken);
+        var output = CommandFollower.LastJsonLine(result.Stdout);
+        if (result.Status != CommandStates.Success)
+        {
+            var reason = output is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("error", out var e) ? e.GetString() : result.Stderr.Trim();
+            throw new BinlogShippingFailedException($"binlog shipping on {instanceId} for cluster '{cluster}' ended {result.Status}: {reason}");
+        }
+        log.Info($"binlog shipping {cluster} on {instanceId}: {output}");
+        return new ShipBinlogsResult { Cluster = cluster, InstanceId = instanceId, CommandId = result.CommandId, Result = output };
+    }
+
+    private async Task<string> FindPrimaryAsync(string cluster, CancellationToken cancellationToken)
+    {
+        var primaries = (await commands.FindInstancesAsync(
+            new Dictionary<string, string> { ["lifeboat:cluster"] = cluster, ["lifeboat:role"] = "primary" },
+            cancellationToken)).Where(i => i.Online).ToList();
+        return primaries.Count switch
+        {
+            1 => primaries[0].InstanceId,
+            0 => throw new BinlogShippingFailedException(
+                $"cluster '{cluster}' has no online instance tagged lifeboat:role=primary: tag the binlog source, or set the BinlogSourceInstanceId parameter."),
+            _ => throw new BinlogShippingFailedException(
+                $"cluster '{cluster}' has {primaries.Count} instances tagged lifeboat:role=primary ({string.Join(", ", primaries.Select(p => p.InstanceId))}): exactly one may be the binlog source."),
+        };
+    }
+}
+
+public sealed class BinlogShippingFailedException(string message) : Exception(message);
