@@ -1,30 +1,55 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Lifeboat.Core;
 using Lifeboat.Core.Catalog;
 using Lifeboat.Core.Json;
+using Lifeboat.Core.Recovery;
 using Lifeboat.Core.Storage;
 
 namespace Lifeboat.Sandbox;
 
-/// <summary><c>./run sandbox catalog</c>: what is cataloged, for a person or as JSON.</summary>
-public static class CatalogView
+/// <summary><c>./run sandbox catalog</c>: what can be restored to, and what is cataloged, for a person or as JSON.</summary>
+public sealed record CatalogView(RecoveryWindow Window, IReadOnlyList<BackupCatalogEntry> Backups, IReadOnlyList<BinlogCatalogEntry> Binlogs)
 {
-    public static async Task<IReadOnlyList<BackupCatalogEntry>> BackupsAsync(IObjectStore bucket, string cluster) =>
-        await new BackupCatalog(bucket).ListAsync(cluster, CancellationToken.None);
-
-    public static string Json(IReadOnlyList<BackupCatalogEntry> backups) =>
-        JsonSerializer.Serialize(backups, LifeboatJson.Default.IReadOnlyListBackupCatalogEntry);
-
-    public static IEnumerable<string> Lines(string cluster, IReadOnlyList<BackupCatalogEntry> backups)
+    public static async Task<CatalogView> LoadAsync(IObjectStore bucket, string cluster)
     {
-        yield return $"cluster {cluster}: {backups.Count} backup(s), {backups.Count(b => b.IsVerified)} verified";
-        foreach (var b in backups)
+        var reader = new CatalogReader(bucket);
+        var backups = await reader.BackupsAsync(cluster, CancellationToken.None);
+        var binlogs = await reader.BinlogsAsync(cluster, CancellationToken.None);
+        return new CatalogView(RestorableWindow.Compute(cluster, backups, binlogs, DateTimeOffset.UtcNow), backups, binlogs);
+    }
+
+    public string Json() => new JsonObject
+    {
+        ["window"] = JsonSerializer.SerializeToNode(Window, LifeboatJson.Default.RecoveryWindow),
+        ["backups"] = JsonSerializer.SerializeToNode(Backups, LifeboatJson.Default.IReadOnlyListBackupCatalogEntry),
+        ["binlogs"] = JsonSerializer.SerializeToNode(Binlogs, LifeboatJson.Default.IReadOnlyListBinlogCatalogEntry),
+    }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
+    public IEnumerable<string> Lines()
+    {
+        foreach (var line in Window.Describe())
+        {
+            yield return line;
+        }
+        yield return $"backups: {Backups.Count}, {Backups.Count(b => b.IsVerified)} verified";
+        foreach (var b in Backups)
         {
             yield return $"  {b.BackupId}  {b.Status,-8}  consistent at {b.ConsistentAt:yyyy-MM-dd HH:mm:ss}Z  gtid {b.GtidSlavePos}  " +
                          $"{TransferProgress.Format(b.CompressedBytes)} ({TransferProgress.Format(b.RawBytes)} raw)  {b.TableCount} tables, {b.TotalRows} rows  from {b.SourceInstanceId}";
             foreach (var reason in b.Reasons)
             {
                 yield return $"      ✗ {reason}";
+            }
+        }
+        foreach (var server in Binlogs.GroupBy(b => b.ServerUuid))
+        {
+            var files = server.ToList();
+            yield return $"binlogs of {server.Key}: {files.Count} files ({files[0].File} … {files[^1].File}), {files.Count(f => f.IsVerified)} verified, " +
+                         $"{TransferProgress.Format(files.Sum(f => f.Size))}, last event {files[^1].LastEventTime:yyyy-MM-dd HH:mm:ss}Z";
+            foreach (var failed in files.Where(f => !f.IsVerified))
+            {
+                yield return $"      ✗ {failed.File}: {string.Join("; ", failed.Reasons)}";
             }
         }
     }

@@ -41,19 +41,35 @@ public static class Demo
                 $"{TransferProgress.Format(result["compressedBytes"]!.GetValue<long>())} compressed from {TransferProgress.Format(result["rawBytes"]!.GetValue<long>())}, " +
                 $"{output["durationSeconds"]} s, GTID {result["gtidSlavePos"]}");
             console.WriteLine($"   the writer inserted {writer.Written} rows meanwhile");
+
+            Step(console, "5. Shipping binlogs from the primary (the scheduled ShipBinlogs function, run by hand here)");
+            for (var run = 1; run <= 3; run++)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                var shipped = (await sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster }))!["result"]!;
+                console.WriteLine($"   run {run}: shipped {shipped["shipped"]} file(s), {shipped["bytes"]} bytes, primary at GTID {shipped["position"]}");
+            }
         }
         var status = await MariaDb.SlaveStatusAsync(replica);
-        console.WriteLine($"   replica after the backup: IO thread {status.GetValueOrDefault("Slave_IO_Running")}, SQL thread {status.GetValueOrDefault("Slave_SQL_Running")}, {status.GetValueOrDefault("Seconds_Behind_Master")} s behind");
+        console.WriteLine($"   replica: IO thread {status.GetValueOrDefault("Slave_IO_Running")}, SQL thread {status.GetValueOrDefault("Slave_SQL_Running")}, {status.GetValueOrDefault("Seconds_Behind_Master")} s behind");
 
-        Step(console, "5. The catalog (written by VerifyBackup on the manifest's S3 event)");
-        var backups = await CatalogView.BackupsAsync(sandbox.Bucket(), SandboxLayout.Cluster);
-        foreach (var line in CatalogView.Lines(SandboxLayout.Cluster, backups))
+        Step(console, "6. The catalog: what can be restored to (VerifyBackup and VerifyBinlog wrote it on the S3 events)");
+        var view = await CatalogView.LoadAsync(sandbox.Bucket(), SandboxLayout.Cluster);
+        foreach (var line in view.Lines())
         {
-            console.WriteLine(line);
+            console.WriteLine("   " + line);
         }
-        console.WriteLine($"   newest entry as JSON: {CatalogView.Json([backups[^1]])}");
+        var newest = view.Backups[^1];
+        console.WriteLine($"   newest backup entry: {System.Text.Json.JsonSerializer.Serialize(newest, Core.Json.LifeboatJson.Default.BackupCatalogEntry)}");
+
+        Step(console, "7. Retention, dry run (30-day window)");
+        var retention = await sandbox.InvokeFunctionAsync("EnforceRetentionFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["dryRun"] = true });
+        foreach (var line in retention![0]!["plan"]!.AsArray())
+        {
+            console.WriteLine($"   {line}");
+        }
         Step(console, $"Done in {clock.Elapsed.TotalSeconds:0} s. The sandbox keeps running: ./run sandbox status | catalog | down");
-        return backups[^1].IsVerified ? 0 : 1;
+        return newest.IsVerified && view.Window.Ranges.Count > 0 ? 0 : 1;
     }
 
     private static void Step(TextWriter console, string text) => console.WriteLine($"\n== {text}");

@@ -31,6 +31,8 @@ try
         ["sandbox", "backup"] => await Backup(),
         ["sandbox", "ship-binlogs"] => await ShipBinlogs(),
         ["sandbox", "catalog"] => await Catalog(),
+        ["sandbox", "retention"] => await Retention(dryRun: false),
+        ["sandbox", "retention", "--dry-run"] => await Retention(dryRun: true),
         _ => Usage(),
     };
 }
@@ -94,17 +96,27 @@ async Task<int> ShipBinlogs()
 
 async Task<int> Catalog()
 {
-    var backups = await CatalogView.BackupsAsync(sandbox.Bucket(), SandboxLayout.Cluster);
+    var view = await CatalogView.LoadAsync(sandbox.Bucket(), SandboxLayout.Cluster);
     if (json)
     {
-        Console.WriteLine(CatalogView.Json(backups));
+        Console.WriteLine(view.Json());
     }
     else
     {
-        foreach (var line in CatalogView.Lines(SandboxLayout.Cluster, backups))
+        foreach (var line in view.Lines())
         {
             Console.WriteLine(line);
         }
+    }
+    return 0;
+}
+
+async Task<int> Retention(bool dryRun)
+{
+    var result = await sandbox.InvokeFunctionAsync("EnforceRetentionFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["dryRun"] = dryRun });
+    foreach (var line in result![0]!["plan"]!.AsArray())
+    {
+        Console.WriteLine(line);
     }
     return 0;
 }
@@ -126,7 +138,7 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage: ./run demo
-               ./run sandbox up | down | destroy | status | load-sample | backup | ship-binlogs | catalog [--json]
+               ./run sandbox up | down | destroy | status | load-sample | backup | ship-binlogs | catalog [--json] | retention [--dry-run]
                ./run sandbox sql <primary|replica> "<SQL>"
         """);
     return 2;

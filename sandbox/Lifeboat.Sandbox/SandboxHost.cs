@@ -94,6 +94,10 @@ public static class SandboxParameters
         ["BackupSchedule"] = "cron(0 3 * * ? *)",
         ["BinlogShippingSchedule"] = "rate(1 minute)",
         ["BinlogSourceInstanceId"] = "",
+        ["RetentionDays"] = "30",
+        ["WeeklyTiers"] = "0",
+        ["MonthlyTiers"] = "0",
+        ["RetentionSchedule"] = "cron(30 4 * * ? *)",
         ["LogRetentionDays"] = "90",
     };
 }

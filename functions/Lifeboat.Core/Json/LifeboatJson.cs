@@ -3,6 +3,7 @@ using Lifeboat.Core.Backup;
 using Lifeboat.Core.Binlogs;
 using Lifeboat.Core.Catalog;
 using Lifeboat.Core.Events;
+using Lifeboat.Core.Recovery;
 using Lifeboat.Core.Replication;
 using Lifeboat.Core.Workflow;
 
@@ -32,6 +33,9 @@ namespace Lifeboat.Core.Json;
 [JsonSerializable(typeof(IReadOnlyList<BackupCatalogEntry>))]
 [JsonSerializable(typeof(BinlogCatalogEntry))]
 [JsonSerializable(typeof(ShipBinlogsRequest))]
+[JsonSerializable(typeof(RetentionRequest))]
+[JsonSerializable(typeof(RecoveryWindow))]
+[JsonSerializable(typeof(IReadOnlyList<RetentionResult>))]
 [JsonSerializable(typeof(ShipBinlogsResult))]
 [JsonSerializable(typeof(IReadOnlyList<BinlogCatalogEntry>))]
 public sealed partial class LifeboatJson : JsonSerializerContext;

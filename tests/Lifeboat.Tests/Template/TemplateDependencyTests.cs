@@ -44,7 +44,10 @@ public sealed class TemplateDependencyTests
         // Assert: every S3 event makes its bucket wait for the function and its permission.
         foreach (var function in template.ResourcesOfType("AWS::Serverless::Function"))
         {
-            Assert.Contains($"{function}Role", graph.DependenciesOf(function));
+            // SAM makes a role only when the function names none; an explicit Role is a reference like any other.
+            var explicitRole = template.PropertiesWithGlobals(function).GetValueOrDefault("Role");
+            var role = explicitRole is null ? $"{function}Role" : CfnTemplate.References(explicitRole).First().Target;
+            Assert.Contains(role, graph.DependenciesOf(function));
             var events = CfnTemplate.Map(template.PropertiesWithGlobals(function).GetValueOrDefault("Events")) ?? [];
             foreach (var (eventId, definition) in events.Where(e => CfnTemplate.Map(e.Value)?["Type"] as string == "S3"))
             {
