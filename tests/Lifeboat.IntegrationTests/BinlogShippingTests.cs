@@ -6,6 +6,7 @@ using Lifeboat.Aws.S3;
 using Lifeboat.Core.Binlog;
 using Lifeboat.Core.Catalog;
 using Lifeboat.Core.Json;
+using Lifeboat.Core.Recovery;
 using Lifeboat.Core.Storage;
 using Lifeboat.Sandbox;
 using Xunit;
@@ -98,6 +99,10 @@ public sealed class BinlogShippingTests(SandboxFixture fixture)
         Assert.Equal(CatalogStatus.Failed, third.Status);
         Assert.Equal(BinlogContinuity.Gap, third.Continuity);
         Assert.Contains(third.Reasons, r => r.Contains($"previous file {b.File} is not in S3", StringComparison.Ordinal));
+        var window = RestorableWindow.Compute(SandboxLayout.Cluster, [], await EntriesAsync(uuid), DateTimeOffset.UtcNow);
+        var gap = Assert.Single(window.Gaps);
+        Assert.Equal(a.File, gap.AfterFile);
+        Assert.Equal(first.LastEventTime, gap.WindowEndsAt);
     }
 
     [Fact]
