@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Lifeboat.Core.Catalog;
 using Lifeboat.Core.Replication;
 
@@ -39,14 +40,22 @@ internal sealed class BinlogChain(string serverUuid, IReadOnlyList<ChainFile> fi
         {
             return null;
         }
-        for (var i = 0; i < files.Count; i++)
+        // Ends only grow along a chain, so "ends past the position" is false, then true: binary search for the turn
+        // (a month of per-minute files is tens of thousands).
+        var (low, high) = (0, files.Count - 1);
+        while (low < high)
         {
-            if (!GtidOrder.AtOrBefore(files[i].End, position))
+            var middle = low + ((high - low) / 2);
+            if (GtidOrder.AtOrBefore(files[middle].End, position))
             {
-                return i;
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
             }
         }
-        return files.Count - 1;
+        return low;
     }
 }
 
@@ -65,12 +74,11 @@ internal sealed record BinlogChains(IReadOnlyList<BinlogChain> Chains, IReadOnly
             ChainFile? previous = null;
             foreach (var entry in server.OrderBy(b => b.Sequence).ThenBy(b => b.File, StringComparer.Ordinal))
             {
-                if (ProblemOf(entry) is { } problem)
+                if (!TryRead(entry, out var file, out var problem))
                 {
                     skipped.Add(new UnusableBinlog(entry, problem));
                     continue;
                 }
-                var file = new ChainFile(entry, GtidPosition.Parse(entry.StartPosition), GtidPosition.Parse(entry.EndPosition));
                 if (skipped.Count > 0 || (previous is not null && !Follows(previous, file)))
                 {
                     gaps.Add(Gap(server.Key, previous, file, skipped));
@@ -98,18 +106,29 @@ internal sealed record BinlogChains(IReadOnlyList<BinlogChain> Chains, IReadOnly
         return new BinlogChains(chains, unusable, gaps);
     }
 
-    private static string? ProblemOf(BinlogCatalogEntry entry)
+    /// <summary>The file with its positions read, or why no chain can use it.</summary>
+    private static bool TryRead(BinlogCatalogEntry entry, [NotNullWhen(true)] out ChainFile? file, [NotNullWhen(false)] out string? problem)
     {
+        file = null;
+        problem = null;
         if (!entry.IsVerified)
         {
             var why = entry.Reasons.Count > 0 ? $" ({string.Join("; ", entry.Reasons)})" : "";
-            return entry.Status == CatalogStatus.Failed ? $"failed verification{why}" : $"is {entry.Status}, not verified{why}";
+            problem = entry.Status == CatalogStatus.Failed ? $"failed verification{why}" : $"is {entry.Status}, not verified{why}";
         }
-        if (!GtidPosition.TryParse(entry.StartPosition, out var start) || !GtidPosition.TryParse(entry.EndPosition, out var end))
+        else if (!GtidPosition.TryParse(entry.StartPosition, out var start) || !GtidPosition.TryParse(entry.EndPosition, out var end))
         {
-            return $"has an unreadable GTID position (start '{entry.StartPosition}', end '{entry.EndPosition}')";
+            problem = $"has an unreadable GTID position (start '{entry.StartPosition}', end '{entry.EndPosition}')";
         }
-        return GtidOrder.AtOrBefore(start, end) ? null : $"ends at {end}, before its start {start}";
+        else if (!GtidOrder.AtOrBefore(start, end))
+        {
+            problem = $"ends at {end}, before its start {start}";
+        }
+        else
+        {
+            file = new ChainFile(entry, start, end);
+        }
+        return file is not null;
     }
 
     private static bool Follows(ChainFile previous, ChainFile next) =>

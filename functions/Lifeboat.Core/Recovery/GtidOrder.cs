@@ -10,14 +10,9 @@ namespace Lifeboat.Core.Recovery;
 internal static class GtidOrder
 {
     /// <summary>True when <paramref name="a"/> is at or before <paramref name="b"/> in every domain either names.</summary>
+    /// <remarks>Only <paramref name="a"/>'s domains can fail: where it names none, it is at 0, before anything.</remarks>
     public static bool AtOrBefore(GtidPosition a, GtidPosition b) =>
-        Domains(a, b).All(domain => Sequence(a, domain) <= Sequence(b, domain));
+        a.Gtids.All(mine => mine.Sequence <= (b.ForDomain(mine.Domain)?.Sequence ?? 0));
 
-    public static bool Same(GtidPosition a, GtidPosition b) =>
-        Domains(a, b).All(domain => Sequence(a, domain) == Sequence(b, domain));
-
-    private static ulong Sequence(GtidPosition position, uint domain) => position.ForDomain(domain)?.Sequence ?? 0;
-
-    private static IEnumerable<uint> Domains(GtidPosition a, GtidPosition b) =>
-        a.Gtids.Select(g => g.Domain).Union(b.Gtids.Select(g => g.Domain));
+    public static bool Same(GtidPosition a, GtidPosition b) => AtOrBefore(a, b) && AtOrBefore(b, a);
 }

@@ -185,19 +185,19 @@ public static partial class RetentionPlanner
             var anchorTime = ordered[anchorIndex].ConsistentAt!.Value;
             var starts = ordered.Skip(anchorIndex)
                 .Where(b => b.IsVerified)
-                .SelectMany(b => RestorableWindow.Coverings(b, chains.Chains).Select(c => (Backup: b, Covering: c)))
+                .SelectMany(b => RestorableWindow.Coverings(b, chains.Chains).Select(c => new ReplayNeed(b, c)))
                 .ToList();
             foreach (var chain in chains.Chains)
             {
                 var files = chain.Files;
                 var needed = starts.Where(s => s.Covering.Chain == chain).OrderBy(s => s.Covering.StartIndex).FirstOrDefault();
-                var neededFrom = needed.Backup is null ? files.Count : needed.Covering.StartIndex;
+                var neededFrom = needed?.Covering.StartIndex ?? files.Count;
                 var afterAnchorFrom = FirstIndex(files, f => CatalogOrder.BinlogTime(f.Entry) >= anchorTime);
                 var windowFrom = FirstIndex(files, f => CatalogOrder.BinlogTime(f.Entry) >= windowStart);
                 var keepFrom = Math.Min(neededFrom, Math.Min(afterAnchorFrom, windowFrom));
                 for (var i = 0; i < files.Count; i++)
                 {
-                    var reason = i >= neededFrom ? $"replay from backup {needed.Backup!.BackupId}"
+                    var reason = i >= neededFrom ? $"replay from backup {needed!.Backup.BackupId}"
                         : i >= afterAnchorFrom ? "after the window anchor"
                         : i >= windowFrom ? "inside window"
                         : "older than the window and before any kept backup's replay start";
@@ -215,6 +215,8 @@ public static partial class RetentionPlanner
             .ThenBy(d => d.Item.Sequence)
             .ThenBy(d => d.Item.Name, StringComparer.Ordinal);
     }
+
+    private sealed record ReplayNeed(BackupCatalogEntry Backup, Covering Covering);
 
     private static int FirstIndex(IReadOnlyList<ChainFile> files, Func<ChainFile, bool> predicate)
     {
@@ -243,7 +245,8 @@ public static partial class RetentionPlanner
         Reason = reason,
     };
 
-    private sealed record ParsedOrphan(string Cluster, string Folder, string Key, bool IsManifest, DateTimeOffset LastModified);
+    /// <summary>An orphan object; <see cref="Folder"/> is null for a key that is not in a backup folder at all.</summary>
+    private sealed record ParsedOrphan(string? Cluster, string? Folder, string Key, bool IsManifest, DateTimeOffset LastModified);
 
     private static List<ParsedOrphan> ParseOrphans(IReadOnlyList<OrphanObject> orphans, IReadOnlyList<BackupCatalogEntry> backups)
     {
@@ -254,7 +257,8 @@ public static partial class RetentionPlanner
             var match = BackupObjectKey().Match(orphan.Key);
             if (!match.Success)
             {
-                throw new ArgumentException($"'{orphan.Key}' is not an object of a backup folder (backups/<cluster>/<backupId>/<name>)", nameof(orphans));
+                parsed.Add(new ParsedOrphan(null, null, orphan.Key, false, orphan.LastModified));
+                continue;
             }
             var folder = S3Layout.BackupFolder(match.Groups["cluster"].Value, match.Groups["id"].Value);
             // Deleting a cataloged backup's objects as an orphan would bypass every rule above.
@@ -269,15 +273,16 @@ public static partial class RetentionPlanner
 
     /// <summary>
     /// A folder is one item: a manifest written minutes after its stream means the backup may be in verification,
-    /// so the folder's age is its newest object's.
+    /// so the folder's age is its newest object's. A key outside any backup folder is never deleted: retention only
+    /// removes what it can account for.
     /// </summary>
     private static IEnumerable<(RetentionItem Item, bool Keep)> PlanOrphans(RetentionPolicy policy, IReadOnlyList<ParsedOrphan> orphans, DateTimeOffset now)
     {
-        foreach (var folder in orphans.GroupBy(o => o.Folder, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        var grace = RecoveryText.Span(policy.OrphanGrace);
+        foreach (var folder in orphans.Where(o => o.Folder is not null).GroupBy(o => o.Folder!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var newest = folder.Max(o => o.LastModified);
             var keep = now - newest <= policy.OrphanGrace;
-            var grace = RecoveryText.Span(policy.OrphanGrace);
             yield return (new RetentionItem
             {
                 Kind = RetentionItemKind.Orphan,
@@ -289,13 +294,24 @@ public static partial class RetentionPlanner
                     : $"no catalog entry, nothing written for over {grace}: the backup failed before it was cataloged",
             }, keep);
         }
+        foreach (var stray in orphans.Where(o => o.Folder is null).OrderBy(o => o.Key, StringComparer.Ordinal))
+        {
+            yield return (new RetentionItem
+            {
+                Kind = RetentionItemKind.Orphan,
+                Name = stray.Key,
+                Time = stray.LastModified,
+                Keys = [stray.Key],
+                Reason = "not in a backup folder (backups/<cluster>/<backupId>/<name>): left alone",
+            }, true);
+        }
     }
 
     private static string? SingleCluster(IReadOnlyList<BackupCatalogEntry> backups, IReadOnlyList<BinlogCatalogEntry> binlogs, IReadOnlyList<ParsedOrphan> orphans)
     {
         var clusters = backups.Select(b => b.Cluster)
             .Concat(binlogs.Select(b => b.Cluster))
-            .Concat(orphans.Select(o => o.Cluster))
+            .Concat(orphans.Select(o => o.Cluster).OfType<string>())
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
