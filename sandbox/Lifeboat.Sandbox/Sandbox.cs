@@ -55,6 +55,11 @@ public sealed class Sandbox(SandboxLayout layout, TextWriter console)
             var stopped = await Processes.StopAsync(process.Pid, TimeSpan.FromSeconds(10));
             console.WriteLine($"{process.Name} (pid {process.Pid}): {(stopped ? "stopped" : "STILL RUNNING")}");
         }
+        foreach (var target in state.Instances.Where(i => i.Role == "restore-target"))
+        {
+            await RestoreTargets.StopAsync(target);
+            console.WriteLine($"{target.Name} (restore target {target.InstanceId}): stopped");
+        }
         foreach (var instance in state.Instances.Where(i => i.Pid > 0))
         {
             var stopped = await Processes.StopAsync(instance.Pid, TimeSpan.FromSeconds(60));

@@ -21,6 +21,7 @@ public static class SandboxHost
         var lambdas = new LambdaHost(layout, template, Log);
         var dispatcher = new S3EventDispatcher(lambdas, Log);
         var ssm = new SsmAgent(layout, template, Log);
+        var ec2 = new Ec2StandIn(layout, Log);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -38,6 +39,21 @@ public static class SandboxHost
             }
             response.ContentType = "application/json";
             await response.WriteAsync(result.Body);
+        });
+        app.MapPost("/sdk/ec2/{action}", async (string action, HttpRequest request, HttpResponse response) =>
+        {
+            response.ContentType = "application/json";
+            try
+            {
+                var body = await JsonNode.ParseAsync(request.Body) ?? new JsonObject();
+                await response.WriteAsync(ec2.Handle(action, body).ToJsonString());
+            }
+            catch (SdkException e)
+            {
+                Log($"ec2 {action}: {e.ErrorType}: {e.Message}");
+                response.StatusCode = 400;
+                await response.WriteAsync(new JsonObject { ["errorType"] = e.ErrorType, ["errorMessage"] = e.Message }.ToJsonString());
+            }
         });
         app.MapPost("/s3-events", async (HttpRequest request) =>
         {

@@ -49,5 +49,7 @@ public sealed record InstanceEntry
     public string DataDir => Path.Combine(Dir, "data");
     public string Socket => Path.Combine(Dir, "mysqld.sock");
     public string Home => Path.Combine(Dir, "home");
+    /// <summary>A restore target's /etc/lifeboat: the restore-target.conf its launch template writes.</summary>
+    public string EtcDir => Path.Combine(Dir, "etc");
     public string Log => Path.Combine(Dir, "mysqld.log");
 }

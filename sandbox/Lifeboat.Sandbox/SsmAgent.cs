@@ -91,7 +91,7 @@ public sealed class SsmAgent(SandboxLayout layout, SamTemplate template, Action<
         start.Environment["TMPDIR"] = Path.Combine(instance.Dir, "tmp");
         start.Environment["PATH"] = $"{layout.HostBinDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
         start.Environment["LIFEBOAT_S3_ENDPOINT"] = layout.S3Url;
-        start.Environment["LIFEBOAT_INSTANCE_DIR"] = instance.Dir;
+        start.Environment["LIFEBOAT_ETC"] = instance.EtcDir;
         start.Environment["AWS_ACCESS_KEY_ID"] = "S3RVER";
         start.Environment["AWS_SECRET_ACCESS_KEY"] = "S3RVER";
         start.Environment["AWS_DEFAULT_REGION"] = SandboxLayout.Region;

@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+
+namespace Lifeboat.Sandbox;
+
+/// <summary>
+/// EC2 for the restore workflow's SDK-integration tasks: RunInstances makes a "fresh instance" (an empty datadir, a
+/// port, a socket, the restore-target configuration its launch template would write, no server running);
+/// TerminateInstances stops whatever runs there and removes it.
+/// </summary>
+public sealed class Ec2StandIn(SandboxLayout layout, Action<string> log)
+{
+    private static readonly Lock Gate = new();
+
+    public JsonNode Handle(string action, JsonNode request) => action switch
+    {
+        "runInstances" => RunInstances(request),
+        "terminateInstances" => TerminateInstances(request),
+        _ => throw new SdkException("Ec2.UnsupportedOperation", $"the sandbox does not implement ec2:{action}"),
+    };
+
+    private JsonNode RunInstances(JsonNode request)
+    {
+        var tags = (request["TagSpecifications"] as JsonArray ?? [])
+            .SelectMany(spec => spec!["Tags"]!.AsArray())
+            .ToDictionary(t => t!["Key"]!.GetValue<string>(), t => t!["Value"]!.GetValue<string>());
+        if (!tags.TryGetValue("lifeboat:cluster", out var cluster))
+        {
+            throw new SdkException("Ec2.InvalidParameterValue", "a restore target must be tagged lifeboat:cluster");
+        }
+        var volumeGiB = (request["BlockDeviceMappings"] as JsonArray)?.FirstOrDefault()?["Ebs"]?["VolumeSize"]?.GetValue<int>() ?? 0;
+        InstanceEntry instance;
+        lock (Gate)
+        {
+            var state = SandboxState.Load(layout);
+            var ports = state.Instances.Select(i => i.Port).ToHashSet();
+            var port = Enumerable.Range(layout.BasePort + 20, 40).First(p => !ports.Contains(p));
+            var id = "i-1" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+            var name = $"restore-{id[^6..]}";
+            instance = new InstanceEntry
+            {
+                Name = name,
+                InstanceId = id,
+                Role = "restore-target",
+                Port = port,
+                Dir = layout.InstanceDir(name),
+                ServerId = 1000 + port - layout.BasePort,
+                Tags = tags,
+                User = state.Instances.FirstOrDefault()?.User ?? "mysql",
+            };
+            Directory.CreateDirectory(instance.DataDir);
+            Directory.CreateDirectory(instance.Home);
+            Directory.CreateDirectory(instance.EtcDir);
+            File.WriteAllText(Path.Combine(instance.Home, ".my.cnf"), $"[client]\nsocket={instance.Socket}\nuser=root\n");
+            // What the launch template's user data writes on a real restore target.
+            File.WriteAllText(Path.Combine(instance.EtcDir, "restore-target.conf"), string.Join('\n',
+                $"cluster={cluster}", $"datadir={instance.DataDir}", $"socket={instance.Socket}",
+                $"port={port.ToString(CultureInfo.InvariantCulture)}", $"user={instance.User}",
+                $"server_id={instance.ServerId.ToString(CultureInfo.InvariantCulture)}", ""));
+            Processes.RunAsync("chown", ["-R", $"{instance.User}:{instance.User}", instance.Dir]).GetAwaiter().GetResult();
+            state.Instances.Add(instance);
+            state.Save(layout);
+        }
+        log($"ec2: launched {instance.InstanceId} ({instance.Name}, port {instance.Port}, {volumeGiB} GiB requested) for {cluster}");
+        return new JsonObject
+        {
+            ["Instances"] = new JsonArray(new JsonObject
+            {
+                ["InstanceId"] = instance.InstanceId,
+                ["InstanceType"] = request["InstanceType"]?.GetValue<string>(),
+                ["State"] = new JsonObject { ["Code"] = 0, ["Name"] = "pending" },
+                ["PrivateIpAddress"] = "127.0.0.1",
+            }),
+        };
+    }
+
+    private JsonNode TerminateInstances(JsonNode request)
+    {
+        var ids = request["InstanceIds"]?.AsArray().Select(i => i!.GetValue<string>()).ToList() ?? [];
+        var changes = new JsonArray();
+        foreach (var id in ids)
+        {
+            InstanceEntry? instance;
+            lock (Gate)
+            {
+                var state = SandboxState.Load(layout);
+                instance = state.Instances.FirstOrDefault(i => i.InstanceId == id);
+                if (instance is null || instance.Role != "restore-target")
+                {
+                    throw new SdkException("Ec2.InvalidInstanceID.NotFound", $"the instance ID '{id}' does not exist (or is not a restore target the sandbox launched)");
+                }
+                state.Instances.Remove(instance);
+                state.Save(layout);
+            }
+            RestoreTargets.StopAsync(instance).GetAwaiter().GetResult();
+            Directory.Delete(instance.Dir, recursive: true);
+            log($"ec2: terminated {id} ({instance.Name})");
+            changes.Add(new JsonObject { ["InstanceId"] = id, ["CurrentState"] = new JsonObject { ["Code"] = 48, ["Name"] = "terminated" } });
+        }
+        return new JsonObject { ["TerminatingInstances"] = changes };
+    }
+}
+
+/// <summary>The servers the restore document starts on restore targets: detached, found by their pid file.</summary>
+public static class RestoreTargets
+{
+    public static string PidFile(InstanceEntry instance) => Path.Combine(instance.DataDir, "lifeboat-restore.pid");
+
+    public static async Task StopAsync(InstanceEntry instance)
+    {
+        var pidFile = PidFile(instance);
+        if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        {
+            await Processes.StopAsync(pid, TimeSpan.FromSeconds(60));
+        }
+    }
+}
+
+/// <summary>An SDK-integration error; the Step Functions runner raises it under <see cref="ErrorType"/>.</summary>
+public sealed class SdkException(string errorType, string message) : Exception(message)
+{
+    public string ErrorType { get; } = errorType;
+}
