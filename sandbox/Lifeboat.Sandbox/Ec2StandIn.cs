@@ -105,7 +105,8 @@ public sealed class Ec2StandIn(SandboxLayout layout, Action<string> log)
 /// <summary>The servers the restore document starts on restore targets: detached, found by their pid file.</summary>
 public static class RestoreTargets
 {
-    public static string PidFile(InstanceEntry instance) => Path.Combine(instance.DataDir, "lifeboat-restore.pid");
+    /// <summary>Where ssm/restore.yaml has the server write its pid: beside the socket.</summary>
+    public static string PidFile(InstanceEntry instance) => Path.Combine(Path.GetDirectoryName(instance.Socket)!, "lifeboat-mariadbd.pid");
 
     public static async Task StopAsync(InstanceEntry instance)
     {

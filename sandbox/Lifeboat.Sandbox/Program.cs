@@ -31,6 +31,10 @@ try
         ["sandbox", "backup"] => await Backup(),
         ["sandbox", "ship-binlogs"] => await ShipBinlogs(),
         ["sandbox", "catalog"] => await Catalog(),
+        ["sandbox", "find-destructive"] => await FindDestructive(null),
+        ["sandbox", "find-destructive", "--since", var since] => await FindDestructive(since),
+        ["sandbox", "drill"] => await Restore(new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["mode"] = "drill" }),
+        ["sandbox", "restore", .. var options] => await Restore(RestoreInput(options)),
         ["sandbox", "retention"] => await Retention(dryRun: false),
         ["sandbox", "retention", "--dry-run"] => await Retention(dryRun: true),
         _ => Usage(),
@@ -87,6 +91,62 @@ async Task<int> Backup()
     return outcome.Succeeded ? 0 : 1;
 }
 
+async Task<int> Restore(JsonObject input)
+{
+    var outcome = await sandbox.RunStateMachineAsync("RestoreStateMachine", input, TimeSpan.FromMinutes(60));
+    Console.WriteLine(ExecutionJson(outcome));
+    return outcome.Succeeded ? 0 : 1;
+}
+
+static JsonObject RestoreInput(IReadOnlyList<string> options)
+{
+    var input = new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["mode"] = "restore" };
+    for (var i = 0; i < options.Count; i++)
+    {
+        switch (options[i])
+        {
+            case "--latest":
+                input["target"] = new JsonObject { ["latest"] = true };
+                break;
+            case "--to" when i + 1 < options.Count:
+                input["target"] = new JsonObject { ["time"] = options[++i] };
+                break;
+            case "--before-gtid" when i + 1 < options.Count:
+                input["target"] = new JsonObject { ["beforeGtid"] = options[++i] };
+                break;
+            case "--keep":
+                input["keepInstance"] = true;
+                break;
+            default:
+                throw new ArgumentException($"unknown restore option '{options[i]}': use --latest, --to <ISO-8601 time>, --before-gtid <domain-server-seq>, --keep");
+        }
+    }
+    return input;
+}
+
+async Task<int> FindDestructive(string? since)
+{
+    var input = new JsonObject { ["cluster"] = SandboxLayout.Cluster };
+    if (since is not null)
+    {
+        input["since"] = since;
+    }
+    var events = (await sandbox.InvokeFunctionAsync("FindDestructiveFunction", input))!.AsArray();
+    if (json)
+    {
+        Console.WriteLine(events.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return 0;
+    }
+    Console.WriteLine(events.Count == 0 ? "no destructive statements in the cataloged binlogs" : $"{events.Count} destructive statement(s):");
+    foreach (var e in events)
+    {
+        Console.WriteLine($"  {e!["time"]}  gtid {e["gtid"]}  {e["kind"]}  {string.Join(", ", e["objects"]!.AsArray().Select(o => o!.GetValue<string>()))}  (default schema {e["schema"]}, {e["file"]} at {e["offset"]})");
+        Console.WriteLine($"      {e["statement"]}");
+        Console.WriteLine($"      restore to just before it: ./run sandbox restore --before-gtid {e["gtid"]}");
+    }
+    return 0;
+}
+
 async Task<int> ShipBinlogs()
 {
     var result = await sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
@@ -138,7 +198,8 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage: ./run demo
-               ./run sandbox up | down | destroy | status | load-sample | backup | ship-binlogs | catalog [--json] | retention [--dry-run]
+               ./run sandbox up | down | destroy | status | load-sample | backup | ship-binlogs | catalog [--json] | retention [--dry-run] | drill | find-destructive [--since <time>] [--json]
+               ./run sandbox restore --latest | --to <time> | --before-gtid <gtid> [--keep]
                ./run sandbox sql <primary|replica> "<SQL>"
         """);
     return 2;

@@ -185,6 +185,7 @@ public sealed class SamTemplate
             return resource["Type"].ToString() switch
             {
                 "AWS::SSM::Document" => DocumentName(name),
+                "AWS::EC2::LaunchTemplate" => "lt-0sandbox00000000",
                 "AWS::S3::Bucket" => SandboxLayout.Bucket,
                 "AWS::Serverless::Function" => name,
                 "AWS::Serverless::StateMachine" => SandboxLayout.StateMachineArn(name),

@@ -129,6 +129,15 @@ public sealed class Sandbox(SandboxLayout layout, TextWriter console)
         return JsonNode.Parse(body);
     }
 
+    /// <summary>Terminates a restore target through the EC2 stand-in, as an operator would with the console.</summary>
+    public async Task TerminateAsync(string instanceId)
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsync($"{layout.HostUrl}/sdk/ec2/terminateInstances",
+            new StringContent(new JsonObject { ["InstanceIds"] = new JsonArray(instanceId) }.ToJsonString()));
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Starts an execution and follows it to the end.</summary>
     public async Task<ExecutionOutcome> RunStateMachineAsync(string logicalId, JsonNode input, TimeSpan timeout)
     {

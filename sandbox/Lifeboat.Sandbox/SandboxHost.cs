@@ -114,6 +114,11 @@ public static class SandboxParameters
         ["WeeklyTiers"] = "0",
         ["MonthlyTiers"] = "0",
         ["RetentionSchedule"] = "cron(30 4 * * ? *)",
+        ["DrillSchedule"] = "cron(0 6 * * ? *)",
+        ["RestoreInstanceType"] = "r6i.large",
+        ["RestoreImageId"] = "ami-00000000000000000",
+        ["RestoreSubnetId"] = "",
+        ["MariaDbPackages"] = "mariadb-server mariadb-backup zstd",
         ["LogRetentionDays"] = "90",
     };
 }

@@ -41,7 +41,7 @@ public sealed class BackupWorkflowTests(SandboxFixture fixture)
         Assert.Contains(manifest.Tables, t => t is { Schema: "shop", Table: "writer_log", Rows: > 0 });
 
         // The stream, restored into a fresh datadir and started, holds exactly the manifest's rows.
-        var restored = await RestoreStreamAsync(manifest.Stream.Key, "restore-check", fixture.Sandbox.Layout.BasePort + 20);
+        var restored = await RestoreStreamAsync(manifest.Stream.Key, "restore-check", fixture.Sandbox.Layout.BasePort + 60);
         try
         {
             foreach (var table in manifest.Tables)

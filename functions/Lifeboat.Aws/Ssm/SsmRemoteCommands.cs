@@ -57,4 +57,15 @@ public sealed class SsmRemoteCommands(SsmClient ssm) : IRemoteCommands
             .Select(i => new ManagedInstance(i.InstanceId!, i.PingStatus ?? "Unknown", i.ComputerName))
             .ToList();
     }
+
+    public async Task<ManagedInstance?> DescribeAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var instances = await ssm.DescribeAllInstanceInformationAsync(
+            new DescribeInstanceInformationRequest { Filters = [new InstanceInformationStringFilter { Key = "InstanceIds", Values = [instanceId] }] },
+            cancellationToken);
+        return instances
+            .Where(i => i.InstanceId == instanceId)
+            .Select(i => new ManagedInstance(i.InstanceId!, i.PingStatus ?? "Unknown", i.ComputerName))
+            .FirstOrDefault();
+    }
 }

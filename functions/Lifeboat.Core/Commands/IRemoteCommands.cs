@@ -10,6 +10,9 @@ public interface IRemoteCommands
 
     /// <summary>Instances whose tags match every pair given, with the agent's ping status.</summary>
     Task<IReadOnlyList<ManagedInstance>> FindInstancesAsync(IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);
+
+    /// <summary>One instance's registration with the agent service; null while it has not registered.</summary>
+    Task<ManagedInstance?> DescribeAsync(string instanceId, CancellationToken cancellationToken);
 }
 
 public sealed record RemoteCommand(

@@ -2,9 +2,12 @@ using System.Text.Json.Serialization;
 using Lifeboat.Core.Backup;
 using Lifeboat.Core.Binlogs;
 using Lifeboat.Core.Catalog;
+using Lifeboat.Core.Commands;
 using Lifeboat.Core.Events;
+using Lifeboat.Core.Forensics;
 using Lifeboat.Core.Recovery;
 using Lifeboat.Core.Replication;
+using Lifeboat.Core.Restore;
 using Lifeboat.Core.Workflow;
 
 namespace Lifeboat.Core.Json;
@@ -35,6 +38,18 @@ namespace Lifeboat.Core.Json;
 [JsonSerializable(typeof(ShipBinlogsRequest))]
 [JsonSerializable(typeof(RetentionRequest))]
 [JsonSerializable(typeof(RecoveryWindow))]
+[JsonSerializable(typeof(PlanRestoreInput))]
+[JsonSerializable(typeof(RestorePlan))]
+[JsonSerializable(typeof(InstanceOnlineInput))]
+[JsonSerializable(typeof(InstanceOnlineResult))]
+[JsonSerializable(typeof(StartCommandInput))]
+[JsonSerializable(typeof(JudgeRestoreInput))]
+[JsonSerializable(typeof(RestoreVerdict))]
+[JsonSerializable(typeof(ValidationReport))]
+[JsonSerializable(typeof(RecordDrillInput))]
+[JsonSerializable(typeof(DrillRecord))]
+[JsonSerializable(typeof(FindDestructiveRequest))]
+[JsonSerializable(typeof(IReadOnlyList<DestructiveEvent>))]
 [JsonSerializable(typeof(IReadOnlyList<RetentionResult>))]
 [JsonSerializable(typeof(ShipBinlogsResult))]
 [JsonSerializable(typeof(IReadOnlyList<BinlogCatalogEntry>))]

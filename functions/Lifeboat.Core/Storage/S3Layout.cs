@@ -18,6 +18,9 @@ public static partial class S3Layout
     public static string BackupCatalogFolder(string cluster) => $"{CatalogPrefix}{cluster}/backups/";
     public static string BackupCatalogEntry(string cluster, string backupId) => $"{BackupCatalogFolder(cluster)}{backupId}.json";
 
+    public static string DrillCatalogFolder(string cluster) => $"{CatalogPrefix}{cluster}/drills/";
+    public static string DrillCatalogEntry(string cluster, string executionName) => $"{DrillCatalogFolder(cluster)}{executionName}.json";
+
     public static string BinlogFolder(string cluster, string serverUuid) => $"{BinlogsPrefix}{cluster}/{serverUuid}/";
     public static string Binlog(string cluster, string serverUuid, string file) => BinlogFolder(cluster, serverUuid) + file;
     public static string BinlogCatalogFolder(string cluster) => $"{CatalogPrefix}{cluster}/binlogs/";

@@ -128,4 +128,12 @@ internal sealed class ScriptedRemoteCommands : IRemoteCommands
             return Task.FromResult<IReadOnlyList<ManagedInstance>>(Instances.ToList());
         }
     }
+
+    public Task<ManagedInstance?> DescribeAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(Instances.FirstOrDefault(i => i.InstanceId == instanceId));
+        }
+    }
 }

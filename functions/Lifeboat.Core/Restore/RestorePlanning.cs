@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Lifeboat.Core.Backup;
+using Lifeboat.Core.Catalog;
+using Lifeboat.Core.Json;
+using Lifeboat.Core.Storage;
+
+namespace Lifeboat.Core.Restore;
+
+public sealed record RestoreSettings(string Bucket, string DefaultInstanceType);
+
+/// <summary>The Plan step's input: the execution's own input and name (reports and drill records are keyed by it).</summary>
+public sealed record PlanRestoreInput
+{
+    public required RestoreRequest Request { get; init; }
+    public required string ExecutionName { get; init; }
+}
+
+/// <summary>The restore workflow's first step: validate, choose from the catalog, size the instance, estimate.</summary>
+public sealed partial class RestorePlanning(IObjectStore store, RestoreSettings settings, TimeProvider clock)
+{
+    private const long GiB = 1L << 30;
+    // Rates used until drills have measured this cluster's own.
+    private const double DefaultRestoreBytesPerSecond = 150e6;
+    private const double DefaultReplayBytesPerSecond = 20e6;
+    private const double LaunchSeconds = 120;
+
+    public async Task<RestorePlan> PlanAsync(PlanRestoreInput input, CancellationToken cancellationToken)
+    {
+        var request = input.Request;
+        RestorePlanner.Validate(request);
+        var instanceType = request.InstanceType ?? settings.DefaultInstanceType;
+        if (!InstanceTypeRegex().IsMatch(instanceType))
+        {
+            throw new InvalidInputException($"instanceType '{Names.Shorten(instanceType)}' is not an EC2 instance type: use a name like r6i.2xlarge, or leave it out for {settings.DefaultInstanceType}.");
+        }
+        if (!ExecutionNameRegex().IsMatch(input.ExecutionName))
+        {
+            throw new InvalidInputException($"execution name '{Names.Shorten(input.ExecutionName)}' cannot name a report: use letters, digits, '-', '_', '.' and ':'.");
+        }
+        var cluster = request.Cluster!;
+        var reader = new CatalogReader(store);
+        var choice = RestorePlanner.Choose(request, await reader.BackupsAsync(cluster, cancellationToken), await reader.BinlogsAsync(cluster, cancellationToken), clock.GetUtcNow());
+        var backup = choice.Backup;
+        var manifestBytes = await store.GetBytesAsync(backup.ManifestKey, cancellationToken)
+            ?? throw new TargetNotRestorableException($"backup {backup.BackupId} is cataloged but its manifest {backup.ManifestKey} is gone (nothing was launched).");
+        var manifest = JsonSerializer.Deserialize(manifestBytes, LifeboatJson.Default.BackupManifest)!;
+        var reportKey = $"{S3Layout.ReportsPrefix}{cluster}/{input.ExecutionName}/validation.json";
+        var replay = choice.Replay;
+
+        return new RestorePlan
+        {
+            Cluster = cluster,
+            Mode = request.Mode!,
+            KeepInstance = request.KeepInstance,
+            InstanceType = instanceType,
+            DiskGiB = DiskGiB(manifest, replay),
+            Backup = new RestoreSource
+            {
+                Id = backup.BackupId,
+                Sha256 = backup.Sha256!,
+                RawBytes = backup.RawBytes,
+                CompressedBytes = backup.CompressedBytes,
+                ConsistentAt = backup.ConsistentAt!.Value,
+                GtidPosition = backup.GtidSlavePos!,
+            },
+            Target = choice.Target,
+            Replay = replay,
+            EtaSeconds = Math.Round(LaunchSeconds + (manifest.Sizes.RawBytes / DefaultRestoreBytesPerSecond) + (replay.Bytes / DefaultReplayBytesPerSecond)),
+            RestoreParameters = new Dictionary<string, string>
+            {
+                ["Cluster"] = cluster,
+                ["Bucket"] = settings.Bucket,
+                ["BackupId"] = backup.BackupId,
+                ["Sha256"] = backup.Sha256!,
+                ["RawBytes"] = manifest.Sizes.RawBytes.ToString(CultureInfo.InvariantCulture),
+                ["SqlMode"] = manifest.Settings?.SqlMode ?? "",
+                ["CharacterSetServer"] = manifest.Settings?.CharacterSetServer ?? "utf8mb4",
+                ["CollationServer"] = manifest.Settings?.CollationServer ?? "utf8mb4_general_ci",
+                ["LowerCaseTableNames"] = (manifest.Settings?.LowerCaseTableNames ?? 0).ToString(CultureInfo.InvariantCulture),
+            },
+            ReplayParameters = replay.Needed
+                ? new Dictionary<string, string>
+                {
+                    ["Cluster"] = cluster,
+                    ["Bucket"] = settings.Bucket,
+                    ["ServerUuid"] = replay.ServerUuid!,
+                    ["Files"] = string.Join(',', replay.Files),
+                    ["StartPosition"] = backup.GtidSlavePos!,
+                    ["StopDatetime"] = choice.Target.Time?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "",
+                    ["StopBeforeGtid"] = choice.Target.BeforeGtid ?? "",
+                }
+                : null,
+            ValidateParameters = new Dictionary<string, string>
+            {
+                ["Cluster"] = cluster,
+                ["Bucket"] = settings.Bucket,
+                ["ReportKey"] = reportKey,
+                ["CheckTables"] = "all",
+            },
+            ReportKey = reportKey,
+        };
+    }
+
+    /// <summary>Room for the restored datadir, the downloaded binlogs and working space, with headroom.</summary>
+    private static int DiskGiB(BackupManifest manifest, RestoreReplay replay)
+    {
+        var bytes = (manifest.Sizes.RawBytes * 1.3) + (replay.Bytes * 2.0) + (10 * GiB);
+        return (int)Math.Max(20, Math.Ceiling(bytes / GiB));
+    }
+
+    [GeneratedRegex(@"^[a-z][a-z0-9-]{0,15}\.[a-z0-9]{1,16}\z")]
+    private static partial Regex InstanceTypeRegex();
+
+    [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,80}\z")]
+    private static partial Regex ExecutionNameRegex();
+}

@@ -1,0 +1,29 @@
+namespace Lifeboat.Core.Restore;
+
+/// <summary>
+/// The restore state machine's input: <c>{ "cluster": "orders", "mode": "drill" | "restore", "target": { "latest": true }
+/// | { "time": "2026-11-21T14:03:00Z" } | { "beforeGtid": "0-1-4242" }, "keepInstance": false, "instanceType": "r6i.2xlarge" }</c>.
+/// </summary>
+public sealed record RestoreRequest
+{
+    public string? Cluster { get; init; }
+    public string? Mode { get; init; }
+    public RestoreTarget? Target { get; init; }
+    public bool KeepInstance { get; init; }
+    public string? InstanceType { get; init; }
+}
+
+public sealed record RestoreTarget
+{
+    public bool? Latest { get; init; }
+    public DateTimeOffset? Time { get; init; }
+    public string? BeforeGtid { get; init; }
+}
+
+public static class RestoreModes
+{
+    /// <summary>The daily proof: the newest verified backup, restored to its own point and checked row for row.</summary>
+    public const string Drill = "drill";
+    /// <summary>An operator's point-in-time restore.</summary>
+    public const string Restore = "restore";
+}

@@ -1,0 +1,238 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Amazon.Runtime;
+using Lifeboat.Aws.Protocol;
+using Lifeboat.Core.Json;
+using Lifeboat.Core.Restore;
+using Lifeboat.Core.Storage;
+using Lifeboat.Sandbox;
+using Xunit;
+
+namespace Lifeboat.IntegrationTests;
+
+/// <summary>The restore state machine on the sandbox: fresh instances, the real documents, validation, records, termination.</summary>
+[Collection(SandboxCollection.Name)]
+public sealed class RestoreWorkflowTests(SandboxFixture fixture)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(15);
+
+    [Fact]
+    public async Task Drill_Restores_The_Latest_Backup_On_A_Fresh_Instance_Validates_Row_For_Row_And_Terminates_It()
+    {
+        // Arrange
+        var backupId = await BackupAsync();
+
+        // Act
+        var outcome = await RestoreAsync(new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["mode"] = "drill" });
+
+        // Assert
+        Assert.True(outcome.Succeeded, $"{outcome.Error}: {outcome.Cause}");
+        var record = await RecordAsync(outcome);
+        Assert.Equal("passed", record.Status);
+        Assert.Equal(backupId, record.BackupId);
+        Assert.Contains("download", record.Phases.Keys);
+        Assert.Contains("prepare", record.Phases.Keys);
+        Assert.Empty(RestoreTargets());
+    }
+
+    [Fact]
+    public async Task Restore_To_A_Time_Between_Two_Writes_Has_The_First_And_Not_The_Second()
+    {
+        // Arrange: a backup, then write A, a moment T, write B, all shipped.
+        await BackupAsync();
+        await InsertAsync("before-the-target");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var target = DateTimeOffset.UtcNow;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await InsertAsync("after-the-target");
+        await ShipAsync();
+
+        // Act
+        var outcome = await RestoreAsync(Input(new JsonObject { ["time"] = target.ToString("O", CultureInfo.InvariantCulture) }, keep: true));
+
+        // Assert
+        try
+        {
+            Assert.True(outcome.Succeeded, $"{outcome.Error}: {outcome.Cause}");
+            var restored = RestoreTargets().Single();
+            Assert.Equal("1", await MariaDb.QueryAsync(restored, "SELECT COUNT(*) FROM shop.writer_log WHERE payload = 'before-the-target'"));
+            Assert.Equal("0", await MariaDb.QueryAsync(restored, "SELECT COUNT(*) FROM shop.writer_log WHERE payload = 'after-the-target'"));
+        }
+        finally
+        {
+            await TerminateRestoreTargetsAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Restore_Before_A_Dropped_Table_Has_The_Table_And_Every_Row_Written_Before_The_Drop()
+    {
+        // Arrange
+        await BackupAsync();
+        await MariaDb.QueryAsync(fixture.Primary, "CREATE TABLE shop.precious (id INT PRIMARY KEY, v VARCHAR(20)); INSERT INTO shop.precious VALUES (1,'a'),(2,'b'),(3,'c');");
+        await MariaDb.QueryAsync(fixture.Primary, "DROP TABLE shop.precious");
+        await ShipAsync();
+        var events = (await fixture.Sandbox.InvokeFunctionAsync("FindDestructiveFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster }))!.AsArray();
+        var drop = events.Last(e => e!["statement"]!.GetValue<string>().Contains("precious", StringComparison.Ordinal))!;
+
+        // Act
+        var outcome = await RestoreAsync(Input(new JsonObject { ["beforeGtid"] = drop["gtid"]!.GetValue<string>() }, keep: true));
+
+        // Assert
+        try
+        {
+            Assert.True(outcome.Succeeded, $"{outcome.Error}: {outcome.Cause}");
+            var restored = RestoreTargets().Single();
+            Assert.Equal("3", await MariaDb.QueryAsync(restored, "SELECT COUNT(*) FROM shop.precious"));
+        }
+        finally
+        {
+            await TerminateRestoreTargetsAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Target_Outside_The_Window_Is_Refused_With_The_Window_And_Nothing_Is_Launched()
+    {
+        // Arrange
+        await BackupAsync();
+
+        // Act
+        var outcome = await RestoreAsync(Input(new JsonObject { ["time"] = "2020-01-01T00:00:00Z" }, keep: false));
+
+        // Assert
+        Assert.Equal("TargetNotRestorableException", outcome.Error);
+        Assert.Contains("2020-01-01T00:00:00Z is before the restorable window, which starts at", outcome.Cause);
+        Assert.Contains("nothing was launched", outcome.Cause);
+        Assert.Empty(RestoreTargets());
+    }
+
+    [Fact]
+    public async Task Failure_Mid_Restore_Terminates_The_Instance_And_Records_The_Drill_As_Failed()
+    {
+        // Arrange: the newest backup's stream is damaged after it was verified.
+        var backupId = await BackupAsync();
+        var bucket = fixture.Sandbox.Bucket();
+        var key = S3Layout.BackupStream(SandboxLayout.Cluster, backupId);
+        var original = (await bucket.GetBytesAsync(key, CancellationToken.None))!;
+        var damaged = original.ToArray();
+        damaged[damaged.Length / 2] ^= 0xFF;
+        await bucket.PutAsync(key, damaged, "application/zstd", CancellationToken.None);
+        ExecutionOutcome outcome;
+        try
+        {
+            // Act
+            outcome = await RestoreAsync(new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["mode"] = "drill" });
+        }
+        finally
+        {
+            await bucket.PutAsync(key, original, "application/zstd", CancellationToken.None);
+        }
+
+        // Assert
+        // zstd's frame checksum notices the damage first; the SHA-256 check behind it would too.
+        Assert.Equal("Lifeboat.RestoreCommandFailed", outcome.Error);
+        Assert.Contains("download pipeline stages failed", outcome.Cause);
+        var record = await RecordAsync(outcome);
+        Assert.Equal("failed", record.Status);
+        Assert.Empty(RestoreTargets());
+    }
+
+    [Fact]
+    public async Task Restore_Document_Refuses_A_Host_That_Replicates_And_Writes_Nothing()
+    {
+        // Arrange: the replica is a real server with replication configured; make it look like a restore target.
+        var replica = fixture.Replica;
+        var conf = Path.Combine(replica.EtcDir, "restore-target.conf");
+        Directory.CreateDirectory(replica.EtcDir);
+        await File.WriteAllTextAsync(conf, $"cluster={SandboxLayout.Cluster}\ndatadir={replica.DataDir}\nsocket={replica.Socket}\nport={replica.Port}\nuser={replica.User}\nserver_id=77\n");
+        var before = Directory.GetFileSystemEntries(replica.DataDir).Length;
+        try
+        {
+            using var ssm = new SsmClient(new AwsClientOptions
+            {
+                Region = SandboxLayout.Region,
+                ServiceUrl = new Uri(fixture.Sandbox.Layout.HostUrl),
+                Credentials = new BasicAWSCredentials("SANDBOX", "sandbox"),
+            });
+            var backup = await BackupAsync();
+            var entry = (await new Core.Catalog.BackupCatalog(fixture.Sandbox.Bucket()).GetAsync(SandboxLayout.Cluster, backup, CancellationToken.None))!;
+
+            // Act
+            var sent = await ssm.SendCommandAsync(new SendCommandRequest
+            {
+                InstanceIds = [replica.InstanceId],
+                DocumentName = SamTemplate.DocumentName("RestoreDocument"),
+                Parameters = new Dictionary<string, IReadOnlyList<string>>
+                {
+                    ["Cluster"] = [SandboxLayout.Cluster], ["Bucket"] = [SandboxLayout.Bucket], ["BackupId"] = [backup],
+                    ["Sha256"] = [entry.Sha256!], ["RawBytes"] = [entry.RawBytes.ToString(CultureInfo.InvariantCulture)],
+                    ["SqlMode"] = ["STRICT_TRANS_TABLES"], ["CharacterSetServer"] = ["utf8mb4"], ["CollationServer"] = ["utf8mb4_general_ci"],
+                    ["LowerCaseTableNames"] = ["0"],
+                },
+            }, CancellationToken.None);
+            GetCommandInvocationResponse result;
+            do
+            {
+                await Task.Delay(500);
+                result = await ssm.GetCommandInvocationAsync(new GetCommandInvocationRequest { CommandId = sent.Command!.CommandId!, InstanceId = replica.InstanceId }, CancellationToken.None);
+            }
+            while (result.Status is "InProgress" or "Pending");
+
+            // Assert
+            Assert.Equal("Failed", result.Status);
+            Assert.Matches("(?i)replica|replication|not empty", result.StandardOutputContent);
+            Assert.Equal(before, Directory.GetFileSystemEntries(replica.DataDir).Length);
+            var status = await MariaDb.SlaveStatusAsync(replica);
+            Assert.Equal("Yes", status.GetValueOrDefault("Slave_SQL_Running"));
+        }
+        finally
+        {
+            File.Delete(conf);
+        }
+    }
+
+    private static JsonObject Input(JsonObject target, bool keep) => new()
+    {
+        ["cluster"] = SandboxLayout.Cluster,
+        ["mode"] = "restore",
+        ["target"] = target,
+        ["keepInstance"] = keep,
+    };
+
+    private Task<ExecutionOutcome> RestoreAsync(JsonObject input) =>
+        fixture.Sandbox.RunStateMachineAsync("RestoreStateMachine", input, Timeout);
+
+    private async Task<string> BackupAsync()
+    {
+        await ShipAsync();
+        var outcome = await fixture.Sandbox.RunStateMachineAsync("BackupStateMachine", new JsonObject { ["cluster"] = SandboxLayout.Cluster }, Timeout);
+        Assert.True(outcome.Succeeded, $"{outcome.Error}: {outcome.Cause}");
+        await ShipAsync();
+        return JsonNode.Parse(outcome.Output!)!["backupId"]!.GetValue<string>();
+    }
+
+    private Task ShipAsync() => fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
+
+    private Task InsertAsync(string payload) =>
+        MariaDb.QueryAsync(fixture.Primary, $"INSERT INTO shop.writer_log (payload) VALUES ('{payload}')");
+
+    private List<InstanceEntry> RestoreTargets() => fixture.Sandbox.State.Instances.Where(i => i.Role == "restore-target").ToList();
+
+    private async Task TerminateRestoreTargetsAsync()
+    {
+        foreach (var target in RestoreTargets())
+        {
+            await fixture.Sandbox.TerminateAsync(target.InstanceId);
+        }
+    }
+
+    private async Task<DrillRecord> RecordAsync(ExecutionOutcome outcome)
+    {
+        var executionName = outcome.ExecutionArn[(outcome.ExecutionArn.LastIndexOf(':') + 1)..];
+        var bytes = await fixture.Sandbox.Bucket().GetBytesAsync(S3Layout.DrillCatalogEntry(SandboxLayout.Cluster, executionName), CancellationToken.None);
+        Assert.NotNull(bytes);
+        return JsonSerializer.Deserialize(bytes, LifeboatJson.Default.DrillRecord)!;
+    }
+}
