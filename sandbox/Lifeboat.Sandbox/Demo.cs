@@ -85,7 +85,7 @@ public static class Demo
         await MariaDb.QueryAsync(primary, "DROP TABLE shop.orders");
         await MariaDb.WaitCaughtUpAsync(replica, primary, TimeSpan.FromSeconds(30));
         var onReplica = await MariaDb.QueryAsync(replica, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'shop' AND table_name = 'orders'");
-        console.WriteLine($"   shop.orders ({ordersBefore} rows) dropped on the primary; on the replica it exists: {(onReplica == "1" ? "yes" : "no")}");
+        console.WriteLine($"   shop.orders ({ordersBefore} rows) dropped on the primary; gone from the replica too: {(onReplica == "0" ? "yes" : "no")}");
         await sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
 
         Step(console, "10. find-destructive locates it in the shipped binlogs");
