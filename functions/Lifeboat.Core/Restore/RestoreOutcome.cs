@@ -70,6 +70,20 @@ public sealed class RestoreOutcome(IObjectStore store, TimeProvider clock, IProg
         await store.PutAsync(S3Layout.DrillCatalogEntry(cluster, input.ExecutionName),
             JsonSerializer.SerializeToUtf8Bytes(record, LifeboatJson.Default.DrillRecord), "application/json", cancellationToken);
         log.Info($"{record.Kind} {input.ExecutionName} of {cluster}: {record.Status} in {record.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s — {record.Summary}");
+        var metrics = new Dictionary<string, (double, string)>
+        {
+            [record.Kind == "drill" ? "DrillSuccess" : "RestoreSuccess"] = (record.Status == "passed" ? 1 : 0, "Count"),
+            [record.Kind == "drill" ? "DrillSeconds" : "RestoreSeconds"] = (record.TotalSeconds, "Seconds"),
+        };
+        foreach (var (phase, seconds) in phases)
+        {
+            metrics[$"{(record.Kind == "drill" ? "Drill" : "Restore")}Phase{char.ToUpperInvariant(phase[0])}{phase[1..]}Seconds"] = (seconds, "Seconds");
+        }
+        if (phases.TryGetValue("download", out var download) && download > 0)
+        {
+            metrics["RestoreBytesPerSecond"] = (record.RawBytes / download, "Bytes/Second");
+        }
+        log.Metric(Metrics.Emf(cluster, now, metrics));
         return record;
     }
 

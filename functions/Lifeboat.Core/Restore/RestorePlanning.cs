@@ -25,6 +25,7 @@ public sealed partial class RestorePlanning(IObjectStore store, RestoreSettings 
     private const double DefaultRestoreBytesPerSecond = 150e6;
     private const double DefaultReplayBytesPerSecond = 20e6;
     private const double LaunchSeconds = 120;
+    private const int RecentDrills = 5;
 
     public async Task<RestorePlan> PlanAsync(PlanRestoreInput input, CancellationToken cancellationToken)
     {
@@ -67,7 +68,7 @@ public sealed partial class RestorePlanning(IObjectStore store, RestoreSettings 
             },
             Target = choice.Target,
             Replay = replay,
-            EtaSeconds = Math.Round(LaunchSeconds + (manifest.Sizes.RawBytes / DefaultRestoreBytesPerSecond) + (replay.Bytes / DefaultReplayBytesPerSecond)),
+            EtaSeconds = await EtaSecondsAsync(cluster, manifest.Sizes.RawBytes, replay.Bytes, cancellationToken),
             RestoreParameters = new Dictionary<string, string>
             {
                 ["Cluster"] = cluster,
@@ -101,6 +102,39 @@ public sealed partial class RestorePlanning(IObjectStore store, RestoreSettings 
             },
             ReportKey = reportKey,
         };
+    }
+
+    /// <summary>From the rates recent passed drills and restores achieved on this cluster; defaults until there are some.</summary>
+    private async Task<double> EtaSecondsAsync(string cluster, long rawBytes, long replayBytes, CancellationToken cancellationToken)
+    {
+        var recent = new List<StoredObject>();
+        await foreach (var item in store.ListAsync(S3Layout.DrillCatalogFolder(cluster), cancellationToken))
+        {
+            recent.Add(item);
+        }
+        var restoreRates = new List<double>();
+        var replayRates = new List<double>();
+        foreach (var item in recent.OrderByDescending(i => i.LastModified).Take(RecentDrills))
+        {
+            var bytes = await store.GetBytesAsync(item.Key, cancellationToken);
+            var record = bytes is null ? null : JsonSerializer.Deserialize(bytes, LifeboatJson.Default.DrillRecord);
+            if (record?.Status != "passed")
+            {
+                continue;
+            }
+            var restoreSeconds = new[] { "download", "prepare", "start" }.Sum(p => record.Phases.GetValueOrDefault(p));
+            if (restoreSeconds > 0 && record.RawBytes > 0)
+            {
+                restoreRates.Add(record.RawBytes / restoreSeconds);
+            }
+            if (record.Phases.GetValueOrDefault("replay") is > 0 and var replaySeconds && record.ReplayBytes > 0)
+            {
+                replayRates.Add(record.ReplayBytes / replaySeconds);
+            }
+        }
+        var restoreRate = restoreRates.Count > 0 ? restoreRates.Average() : DefaultRestoreBytesPerSecond;
+        var replayRate = replayRates.Count > 0 ? replayRates.Average() : DefaultReplayBytesPerSecond;
+        return Math.Round(LaunchSeconds + (rawBytes / restoreRate) + (replayBytes / replayRate));
     }
 
     /// <summary>Room for the restored datadir, the downloaded binlogs and working space, with headroom.</summary>
