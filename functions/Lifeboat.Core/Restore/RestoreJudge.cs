@@ -34,7 +34,9 @@ public sealed record ReportedTable
 {
     public required string Schema { get; init; }
     public required string Table { get; init; }
-    public long Rows { get; init; }
+    /// <summary>Null when the table could not be counted (then <see cref="CountError"/> says why).</summary>
+    public long? Rows { get; init; }
+    public string? CountError { get; init; }
     public bool Checked { get; init; }
     public string? Check { get; init; }
     public bool CheckFailed { get; init; }
@@ -65,7 +67,8 @@ public sealed record RestoreVerdict
 /// </summary>
 public static class RestoreJudge
 {
-    public static RestoreVerdict Judge(RestorePlan plan, BackupManifest manifest, ValidationReport report)
+    /// <param name="replay">The replay document's result (stoppedBy, position), when binlogs were replayed.</param>
+    public static RestoreVerdict Judge(RestorePlan plan, BackupManifest manifest, ValidationReport report, JsonElement? replay = null)
     {
         var failures = new List<string>();
         if (plan.Target.Kind == "backup")
@@ -80,16 +83,23 @@ public static class RestoreJudge
                 failures.Add($"tables in the backup but not on the restored server: {string.Join(", ", missing.Select(t => $"{t.Schema}.{t.Table}"))}");
             }
         }
+        if (plan.Target.Kind != "backup")
+        {
+            foreach (var table in report.Tables.Where(t => t.Rows is null))
+            {
+                failures.Add($"{table.Schema}.{table.Table} could not be counted: {table.CountError ?? "unknown error"}");
+            }
+        }
         foreach (var table in report.Tables.Where(t => t.CheckFailed))
         {
             failures.Add($"CHECK TABLE {table.Schema}.{table.Table}: {table.Check ?? "error"}");
         }
         CompareSettings(manifest.Settings, report.Server?.Settings, failures);
-        ComparePosition(plan, report.Server?.GtidSlavePos, failures);
+        ComparePosition(plan, report.Server?.GtidSlavePos, replay, failures);
 
         var passed = failures.Count == 0;
         var summary = passed
-            ? $"restore of {plan.Backup.Id} to {plan.Target.Description} passed: {report.Tables.Count} tables, {report.Tables.Sum(t => t.Rows)} rows, {report.Tables.Count(t => t.Checked)} CHECK TABLE OK"
+            ? $"restore of {plan.Backup.Id} to {plan.Target.Description} passed: {report.Tables.Count} tables, {report.Tables.Sum(t => t.Rows ?? 0)} rows, {report.Tables.Count(t => t.Checked)} CHECK TABLE OK"
             : $"restore of {plan.Backup.Id} to {plan.Target.Description} failed {failures.Count} check(s): {string.Join("; ", failures)}";
         return new RestoreVerdict
         {
@@ -97,7 +107,7 @@ public static class RestoreJudge
             Failures = failures,
             Summary = summary,
             Tables = report.Tables.Count,
-            Rows = report.Tables.Sum(t => t.Rows),
+            Rows = report.Tables.Sum(t => t.Rows ?? 0),
             ChecksPassed = report.Tables.Count(t => t.Checked && !t.CheckFailed),
             GtidSlavePos = report.Server?.GtidSlavePos,
         };
@@ -111,6 +121,10 @@ public static class RestoreJudge
             if (restored is null)
             {
                 failures.Add($"{table.Schema}.{table.Table} is missing (the manifest has {table.Rows} rows)");
+            }
+            else if (restored.Rows is null)
+            {
+                failures.Add($"{table.Schema}.{table.Table} could not be counted: {restored.CountError ?? "unknown error"}");
             }
             else if (restored.Rows != table.Rows)
             {
@@ -145,7 +159,7 @@ public static class RestoreJudge
         Same("innodb_page_size", source.InnodbPageSize, restored.InnodbPageSize);
     }
 
-    private static void ComparePosition(RestorePlan plan, string? reported, List<string> failures)
+    private static void ComparePosition(RestorePlan plan, string? reported, JsonElement? replay, List<string> failures)
     {
         if (!GtidPosition.TryParse(reported, out var actual))
         {
@@ -164,7 +178,24 @@ public static class RestoreJudge
                 break;
             case "gtid" when Gtid.TryParse(plan.Target.BeforeGtid!, out var stop):
                 var reached = actual.ForDomain(stop.Domain)?.Sequence ?? 0;
-                if (reached != stop.Sequence - 1)
+                if (ReplayText(replay, "stoppedBy") is { } stoppedBy)
+                {
+                    // Sequence numbers may skip, so the replay's own account says whether it stopped at the GTID.
+                    if (stoppedBy != "gtid")
+                    {
+                        failures.Add($"replay ended ({stoppedBy}) without reaching GTID {stop}");
+                    }
+                    if (reached >= stop.Sequence)
+                    {
+                        failures.Add($"the server reached sequence {reached} of domain {stop.Domain}: {stop} itself was applied");
+                    }
+                    if (ReplayText(replay, "position") is { } position && GtidPosition.TryParse(position, out var replayed)
+                        && (actual.BehindIn(replayed).Count > 0 || replayed.BehindIn(actual).Count > 0))
+                    {
+                        failures.Add($"the server's GTID position is {actual}, but the replay reported {replayed}");
+                    }
+                }
+                else if (reached != stop.Sequence - 1)
                 {
                     failures.Add($"replay stopped at sequence {reached} of domain {stop.Domain}, not just before {stop} (expected {stop.Sequence - 1})");
                 }
@@ -177,6 +208,9 @@ public static class RestoreJudge
                 break;
         }
     }
+
+    private static string? ReplayText(JsonElement? replay, string name) =>
+        replay is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     /// <summary>10.11.19-MariaDB-0+deb12u1-log → 10.11.19: the suffixes differ with logging options, the server does not.</summary>
     private static string? VersionNumber(string? version) => version?.Split('-')[0];

@@ -18,7 +18,7 @@ public sealed class RestoreOutcome(IObjectStore store, TimeProvider clock, IProg
             ?? throw new ObjectNotFoundException(plan.ReportKey);
         var manifest = JsonSerializer.Deserialize(manifestBytes, LifeboatJson.Default.BackupManifest)!;
         var report = JsonSerializer.Deserialize(reportBytes, LifeboatJson.Default.ValidationReport)!;
-        var verdict = RestoreJudge.Judge(plan, manifest, report);
+        var verdict = RestoreJudge.Judge(plan, manifest, report, input.Replay);
         log.Info(verdict.Summary);
         return verdict;
     }
