@@ -37,6 +37,35 @@ public sealed class RestoreWorkflowTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task Drill_Fails_Naming_The_Cluster_Assertion_That_Does_Not_Hold()
+    {
+        // Arrange: the cluster's own assertions, one that holds and one that cannot.
+        await BackupAsync();
+        var bucket = fixture.Sandbox.Bucket();
+        var key = S3Layout.ClusterAssertions(SandboxLayout.Cluster);
+        await bucket.PutAsync(key, System.Text.Encoding.UTF8.GetBytes(
+            "# name<TAB>SQL returning 1\ncustomers exist\tSELECT COUNT(*) > 0 FROM shop.customers\nno customers at all\tSELECT COUNT(*) = 0 FROM shop.customers\n"),
+            "text/tab-separated-values", CancellationToken.None);
+        ExecutionOutcome outcome;
+        try
+        {
+            // Act
+            outcome = await RestoreAsync(new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["mode"] = "drill" });
+        }
+        finally
+        {
+            await bucket.DeleteAsync(key, CancellationToken.None);
+        }
+
+        // Assert
+        Assert.Equal("Lifeboat.ValidationFailed", outcome.Error);
+        Assert.Contains("assertion 'no customers at all' returned '0', not 1", outcome.Cause);
+        Assert.DoesNotContain("customers exist", outcome.Cause);
+        Assert.Equal("failed", (await RecordAsync(outcome)).Status);
+        Assert.Empty(RestoreTargets());
+    }
+
+    [Fact]
     public async Task Restore_To_A_Time_Between_Two_Writes_Has_The_First_And_Not_The_Second()
     {
         // Arrange: a backup, then write A, a moment T, write B, all shipped.

@@ -9,6 +9,16 @@ public sealed record ValidationReport
 {
     public ReportedServer? Server { get; init; }
     public IReadOnlyList<ReportedTable> Tables { get => field ?? []; init; } = [];
+    public IReadOnlyList<ReportedAssertion> Assertions { get => field ?? []; init; } = [];
+}
+
+/// <summary>One of the cluster's own assertion queries, run on the restored server: it passes when it returns 1.</summary>
+public sealed record ReportedAssertion
+{
+    public required string Name { get; init; }
+    public bool Passed { get; init; }
+    public string? Result { get; init; }
+    public string? Error { get; init; }
 }
 
 /// <summary>The restored server's identity and position.</summary>
@@ -93,6 +103,12 @@ public static class RestoreJudge
         foreach (var table in report.Tables.Where(t => t.CheckFailed))
         {
             failures.Add($"CHECK TABLE {table.Schema}.{table.Table}: {table.Check ?? "error"}");
+        }
+        foreach (var assertion in report.Assertions.Where(a => !a.Passed))
+        {
+            failures.Add(string.IsNullOrWhiteSpace(assertion.Error)
+                ? $"assertion '{assertion.Name}' returned '{assertion.Result}', not 1"
+                : $"assertion '{assertion.Name}' failed: {assertion.Error.Trim()}");
         }
         CompareSettings(manifest.Settings, report.Server?.Settings, failures);
         ComparePosition(plan, report.Server?.GtidSlavePos, replay, failures);

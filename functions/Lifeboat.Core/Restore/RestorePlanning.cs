@@ -99,6 +99,7 @@ public sealed partial class RestorePlanning(IObjectStore store, RestoreSettings 
                 ["Bucket"] = settings.Bucket,
                 ["ReportKey"] = reportKey,
                 ["CheckTables"] = "all",
+                ["AssertionsKey"] = await store.HeadAsync(S3Layout.ClusterAssertions(cluster), cancellationToken) is null ? "" : S3Layout.ClusterAssertions(cluster),
             },
             ReportKey = reportKey,
         };

@@ -18,6 +18,9 @@ public static partial class S3Layout
     public static string BackupCatalogFolder(string cluster) => $"{CatalogPrefix}{cluster}/backups/";
     public static string BackupCatalogEntry(string cluster, string backupId) => $"{BackupCatalogFolder(cluster)}{backupId}.json";
 
+    /// <summary>Optional per-cluster restore assertions: lines of name&lt;TAB&gt;SQL, each query returning 1.</summary>
+    public static string ClusterAssertions(string cluster) => $"config/{cluster}/assertions.tsv";
+
     public static string DrillCatalogFolder(string cluster) => $"{CatalogPrefix}{cluster}/drills/";
     public static string DrillCatalogEntry(string cluster, string executionName) => $"{DrillCatalogFolder(cluster)}{executionName}.json";
 
