@@ -34,6 +34,23 @@ public sealed class BackupVerification(IObjectStore store, TimeProvider clock, I
             log.Info($"backup {cluster}/{backupId} was cataloged concurrently; keeping the first entry");
             return await _catalog.GetAsync(cluster, backupId, cancellationToken) ?? entry;
         }
+        var seconds = entry.StartedAt is { } started && entry.FinishedAt is { } finished ? (finished - started).TotalSeconds : 0;
+        var metrics = new Dictionary<string, (double, string)>
+        {
+            ["VerificationFailures"] = (entry.IsVerified ? 0 : 1, "Count"),
+            ["BackupRawBytes"] = (entry.RawBytes, "Bytes"),
+            ["BackupCompressedBytes"] = (entry.CompressedBytes, "Bytes"),
+            ["BackupDurationSeconds"] = (seconds, "Seconds"),
+        };
+        if (seconds > 0)
+        {
+            metrics["BackupThroughputBytesPerSecond"] = (entry.RawBytes / seconds, "Bytes/Second");
+        }
+        if (manifest?.Source.ReplicaLagSeconds is { } lag)
+        {
+            metrics["ReplicaLagAtBackupSeconds"] = (lag, "Seconds");
+        }
+        log.Metric(Metrics.Emf(cluster, clock.GetUtcNow(), metrics));
         return entry;
     }
 

@@ -22,7 +22,7 @@ public sealed record ShipBinlogsResult
 }
 
 /// <summary>One shipping run: find the binlog source, run the shipping document there, report what it shipped.</summary>
-public sealed class BinlogShipper(IRemoteCommands commands, BinlogShippingSettings settings, TimeProvider clock, IProgressLog log)
+public sealed class BinlogShipper(IRemoteCommands commands, IObjectStore store, BinlogShippingSettings settings, TimeProvider clock, IProgressLog log)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
@@ -46,6 +46,11 @@ public sealed class BinlogShipper(IRemoteCommands commands, BinlogShippingSettin
             throw new BinlogShippingFailedException($"binlog shipping on {instanceId} for cluster '{cluster}' ended {result.Status}: {reason}");
         }
         log.Info($"binlog shipping {cluster} on {instanceId}: {output}");
+        if (output is { ValueKind: JsonValueKind.Object } shipped && shipped.TryGetProperty("serverUuid", out var uuid) && shipped.TryGetProperty("position", out var position))
+        {
+            await new Monitoring.ShippingStatus { ServerUuid = uuid.GetString()!, RanAt = clock.GetUtcNow(), Position = position.GetString() }
+                .WriteAsync(store, cluster, cancellationToken);
+        }
         return new ShipBinlogsResult { Cluster = cluster, InstanceId = instanceId, CommandId = result.CommandId, Result = output };
     }
 

@@ -52,6 +52,11 @@ public sealed class BinlogVerification(IObjectStore store, TimeProvider clock, I
             return await ReadEntryAsync(catalogKey, cancellationToken) ?? entry;
         }
         log.Info($"binlog {cluster}/{serverUuid}/{file}: {entry.Status} ({entry.Continuity}){(entry.Reasons.Count > 0 ? " — " + string.Join("; ", entry.Reasons) : "")}");
+        log.Metric(Metrics.Emf(cluster, clock.GetUtcNow(), new Dictionary<string, (double, string)>
+        {
+            ["VerificationFailures"] = (entry.IsVerified ? 0 : 1, "Count"),
+            ["BinlogBytes"] = (entry.Size, "Bytes"),
+        }));
         return entry;
     }
 

@@ -5,6 +5,7 @@ using Lifeboat.Core.Catalog;
 using Lifeboat.Core.Commands;
 using Lifeboat.Core.Events;
 using Lifeboat.Core.Forensics;
+using Lifeboat.Core.Monitoring;
 using Lifeboat.Core.Recovery;
 using Lifeboat.Core.Replication;
 using Lifeboat.Core.Restore;
@@ -49,6 +50,9 @@ namespace Lifeboat.Core.Json;
 [JsonSerializable(typeof(RecordDrillInput))]
 [JsonSerializable(typeof(DrillRecord))]
 [JsonSerializable(typeof(FindDestructiveRequest))]
+[JsonSerializable(typeof(WatchdogRequest))]
+[JsonSerializable(typeof(WatchdogReport))]
+[JsonSerializable(typeof(ShippingStatus))]
 [JsonSerializable(typeof(IReadOnlyList<DestructiveEvent>))]
 [JsonSerializable(typeof(IReadOnlyList<RetentionResult>))]
 [JsonSerializable(typeof(ShipBinlogsResult))]

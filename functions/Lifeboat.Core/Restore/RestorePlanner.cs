@@ -158,7 +158,7 @@ public static class RestorePlanner
                 Description = $"just before GTID {gtid} (in {chain.Files[index].Entry.File}, {Time(chain.Files[index].Entry.LastEventTime ?? DateTimeOffset.MinValue)})",
             }, Replay(chain, files));
         }
-        var shipped = chains.Count == 0 ? "no binlogs are cataloged" : "shipped GTIDs run " + string.Join(", ", chains.Select(c => $"{c.Start}..{c.End} ({c.ServerUuid})"));
+        var shipped = chains.Count == 0 ? "no binlogs are cataloged" : "shipped GTIDs run " + string.Join(", ", chains.Select(c => $"{(c.Start.IsEmpty ? "(empty position)" : c.Start.ToString())}..{c.End} ({c.ServerUuid})"));
         throw new TargetNotRestorableException($"GTID {gtid} is not in any verified binlog of cluster '{cluster}': {shipped} (nothing was launched).");
     }
 

@@ -33,7 +33,7 @@ public static partial class Names
         if (string.IsNullOrEmpty(instanceId) || !InstanceIdRegex().IsMatch(instanceId))
         {
             throw new InvalidInputException(
-                $"replica '{Shorten(instanceId)}' is not an EC2 or managed instance id: expected i-0123456789abcdef0 or mi-0123456789abcdef0.");
+                $"instance '{Shorten(instanceId)}' is not an EC2 or managed instance id: expected i-0123456789abcdef0 or mi-0123456789abcdef0.");
         }
     }
 
