@@ -33,6 +33,8 @@ try
         ["sandbox", "catalog"] => await Catalog(),
         ["sandbox", "find-destructive"] => await FindDestructive(null),
         ["sandbox", "find-destructive", "--since", var since] => await FindDestructive(since),
+        ["sandbox", "watchdog"] => await Watchdog(),
+        ["sandbox", "alarms"] => Alarms(),
         ["sandbox", "drill"] => await Restore(new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["mode"] = "drill" }),
         ["sandbox", "restore", .. var options] => await Restore(RestoreInput(options)),
         ["sandbox", "retention"] => await Retention(dryRun: false),
@@ -147,6 +149,29 @@ async Task<int> FindDestructive(string? since)
     return 0;
 }
 
+async Task<int> Watchdog()
+{
+    var report = await sandbox.InvokeFunctionAsync("WatchdogFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
+    Console.WriteLine(report?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    return 0;
+}
+
+int Alarms()
+{
+    var alarms = sandbox.Alarms();
+    foreach (var state in alarms.Evaluate(DateTimeOffset.UtcNow))
+    {
+        Console.WriteLine($"{state.State,-6} {state.Name}: {state.Reason}");
+    }
+    var pages = alarms.Pages();
+    Console.WriteLine(pages.Count == 0 ? "outbox: no pages" : $"outbox ({alarms.OutboxFile}):");
+    foreach (var page in pages.TakeLast(20))
+    {
+        Console.WriteLine($"  {page.Time:HH:mm:ss} {page.Alarm}: {page.From} → {page.To} — {page.Reason}");
+    }
+    return 0;
+}
+
 async Task<int> ShipBinlogs()
 {
     var result = await sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
@@ -198,7 +223,7 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage: ./run demo
-               ./run sandbox up | down | destroy | status | load-sample | backup | ship-binlogs | catalog [--json] | retention [--dry-run] | drill | find-destructive [--since <time>] [--json]
+               ./run sandbox up | down | destroy | status | load-sample | backup | ship-binlogs | catalog [--json] | retention [--dry-run] | drill | find-destructive [--since <time>] [--json] | watchdog | alarms
                ./run sandbox restore --latest | --to <time> | --before-gtid <gtid> [--keep]
                ./run sandbox sql <primary|replica> "<SQL>"
         """);

@@ -12,6 +12,11 @@ public sealed class SamTemplate
     public required IReadOnlyList<FunctionSpec> Functions { get; init; }
     public required IReadOnlyDictionary<string, string> Documents { get; init; }
     public required IReadOnlyList<StateMachineSpec> StateMachines { get; init; }
+    public required IReadOnlyList<AlarmSpec> Alarms { get; init; }
+
+    public sealed record AlarmSpec(
+        string Name, string Description, string Namespace, string MetricName, IReadOnlyDictionary<string, string> Dimensions,
+        string Statistic, int Period, int EvaluationPeriods, double Threshold, string ComparisonOperator, string TreatMissingData);
 
     public sealed record FunctionSpec(string LogicalId, string Handler, IReadOnlyDictionary<string, string> Environment, IReadOnlyList<S3Trigger> S3Triggers);
 
@@ -53,6 +58,7 @@ public sealed class SamTemplate
         var functions = new List<FunctionSpec>();
         var documents = new Dictionary<string, string>();
         var machines = new List<StateMachineSpec>();
+        var alarms = new List<AlarmSpec>();
         foreach (var (idNode, node) in resources.Children)
         {
             var id = idNode.ToString();
@@ -76,6 +82,22 @@ public sealed class SamTemplate
                         ?? throw new InvalidDataException($"{id}: Content must be Fn::Transform AWS::Include with a Location under ssm/");
                     documents[DocumentName(id)] = Path.Combine(layout.RepoRoot, location);
                     break;
+                case "AWS::CloudWatch::Alarm" when resolver.Applies(node):
+                    alarms.Add(new AlarmSpec(
+                        resolver.Resolve(props["AlarmName"]),
+                        props.Children.TryGetValue("AlarmDescription", out var d) ? resolver.Resolve(d) : "",
+                        resolver.Resolve(props["Namespace"]),
+                        resolver.Resolve(props["MetricName"]),
+                        Child(props, "Dimensions") is YamlSequenceNode dims
+                            ? dims.Children.ToDictionary(x => resolver.Resolve(x["Name"]), x => resolver.Resolve(x["Value"]))
+                            : new Dictionary<string, string>(),
+                        resolver.Resolve(props["Statistic"]),
+                        int.Parse(resolver.Resolve(props["Period"]), System.Globalization.CultureInfo.InvariantCulture),
+                        int.Parse(resolver.Resolve(props["EvaluationPeriods"]), System.Globalization.CultureInfo.InvariantCulture),
+                        double.Parse(resolver.Resolve(props["Threshold"]), System.Globalization.CultureInfo.InvariantCulture),
+                        resolver.Resolve(props["ComparisonOperator"]),
+                        props.Children.TryGetValue("TreatMissingData", out var missing) ? resolver.Resolve(missing) : "missing"));
+                    break;
                 case "AWS::Serverless::StateMachine":
                     var subs = new Dictionary<string, string>();
                     if (Child(props, "DefinitionSubstitutions") is YamlMappingNode sm)
@@ -89,7 +111,7 @@ public sealed class SamTemplate
                     break;
             }
         }
-        return new SamTemplate { Functions = functions, Documents = documents, StateMachines = machines };
+        return new SamTemplate { Functions = functions, Documents = documents, StateMachines = machines, Alarms = alarms };
     }
 
     /// <summary>The sandbox names each document after its logical id, as CloudFormation would prefix it with the stack's.</summary>
@@ -155,6 +177,10 @@ public sealed class SamTemplate
                 _ => throw new NotSupportedException($"the sandbox cannot resolve {node} ({tag})"),
             };
         }
+
+        /// <summary>False for a resource whose Condition does not hold with the sandbox's parameters.</summary>
+        public bool Applies(YamlNode resource) =>
+            resource is not YamlMappingNode map || !map.Children.TryGetValue("Condition", out var condition) || Condition(condition.ToString());
 
         private string If(YamlSequenceNode node) =>
             Resolve(Condition(node.Children[0].ToString()) ? node.Children[1] : node.Children[2]);

@@ -129,6 +129,8 @@ public sealed class Sandbox(SandboxLayout layout, TextWriter console)
         return JsonNode.Parse(body);
     }
 
+    public SandboxAlarms Alarms() => new(layout, SamTemplate.Load(layout, SandboxParameters.Values));
+
     /// <summary>Terminates a restore target through the EC2 stand-in, as an operator would with the console.</summary>
     public async Task TerminateAsync(string instanceId)
     {

@@ -120,5 +120,9 @@ public static class SandboxParameters
         ["RestoreSubnetId"] = "",
         ["MariaDbPackages"] = "mariadb-server mariadb-backup zstd",
         ["LogRetentionDays"] = "90",
+        // Short, so that the shipping-lag alarm can fire and recover within a test.
+        ["RpoSeconds"] = "20",
+        ["AlarmEmail"] = "",
+        ["AlarmTopicArn"] = "",
     };
 }

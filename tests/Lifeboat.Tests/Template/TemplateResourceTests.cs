@@ -22,6 +22,8 @@ public sealed class TemplateResourceTests
         ["AWS::SNS::Subscription"] = ["Protocol", "TopicArn"],
         ["AWS::SNS::TopicPolicy"] = ["PolicyDocument", "Topics"],
         ["AWS::CloudWatch::Alarm"] = ["ComparisonOperator", "EvaluationPeriods"],
+        ["AWS::CloudWatch::Dashboard"] = ["DashboardBody"],
+        ["AWS::KMS::Key"] = [],
         ["AWS::EC2::LaunchTemplate"] = ["LaunchTemplateData"],
         ["AWS::EC2::SecurityGroup"] = ["GroupDescription"],
         ["AWS::Scheduler::Schedule"] = ["FlexibleTimeWindow", "ScheduleExpression", "Target"],
