@@ -126,7 +126,17 @@ public static class Demo
         await sandbox.TerminateAsync(target.InstanceId);
         console.WriteLine($"   restore targets left running: {sandbox.State.Instances.Count(i => i.Role == "restore-target")}");
 
-        Step(console, $"Done in {clock.Elapsed.TotalSeconds:0} s. The sandbox keeps running: ./run sandbox status | catalog | down");
+        Step(console, "14. The watchdog's figures and the template's alarms, evaluated on them (pages go to the outbox)");
+        await sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
+        var watchdog = (await sandbox.InvokeFunctionAsync("WatchdogFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster }))!;
+        console.WriteLine($"   backup age {watchdog["backupAgeSeconds"]} s, shipping lag {watchdog["binlogShippingLagSeconds"]} s, " +
+            $"drill age {watchdog["drillAgeSeconds"]} s, replication healthy: {watchdog["replicationHealthy"]}");
+        foreach (var alarm in sandbox.Alarms().Evaluate(DateTimeOffset.UtcNow))
+        {
+            console.WriteLine($"   {alarm.State,-6} {alarm.Name}");
+        }
+
+        Step(console, $"Done in {clock.Elapsed.TotalSeconds:0} s. The sandbox keeps running: ./run sandbox status | catalog | alarms | down");
         return recovered == ordersBefore ? 0 : 1;
     }
 
