@@ -8,6 +8,15 @@ var arguments = args.ToList();
 var root = TakeOption(arguments, "--root");
 var basePort = TakeOption(arguments, "--base-port");
 var json = arguments.Remove("--json");
+var opsTarget = arguments.FirstOrDefault() == "ops"
+    ? new OpsTarget(
+        TakeOption(arguments, "--bucket") ?? "",
+        TakeOption(arguments, "--cluster") ?? "main",
+        TakeOption(arguments, "--region") ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION"),
+        TakeOption(arguments, "--s3-endpoint"),
+        TakeOption(arguments, "--state-machine-arn"),
+        TakeOption(arguments, "--sfn-endpoint"))
+    : null;
 var repoRoot = SandboxLayout.FindRepoRoot(AppContext.BaseDirectory);
 var layout = SandboxLayout.Default(repoRoot) with
 {
@@ -22,6 +31,9 @@ try
     {
         ["host"] => await Host(),
         ["demo"] => await Demo.RunAsync(sandbox, Console.Out),
+        ["ops", "status"] => await OpsStatus(),
+        ["ops", "find-destructive", .. var rest] => await OpsFindDestructive(rest),
+        ["ops", "restore", .. var rest] => await OpsRestore(rest),
         ["sandbox", "up"] => await Do(sandbox.UpAsync),
         ["sandbox", "down"] => await Do(sandbox.DownAsync),
         ["sandbox", "destroy"] => await Do(sandbox.DestroyAsync),
@@ -149,6 +161,48 @@ async Task<int> FindDestructive(string? since)
     return 0;
 }
 
+Ops OpsFor()
+{
+    if (string.IsNullOrEmpty(opsTarget!.Bucket))
+    {
+        throw new ArgumentException("--bucket is required: the stack's BucketName output");
+    }
+    Lifeboat.Core.Storage.Names.RequireCluster(opsTarget.Cluster);
+    return new Ops(opsTarget, Console.Out);
+}
+
+async Task<int> OpsStatus()
+{
+    foreach (var line in await OpsFor().StatusAsync())
+    {
+        Console.WriteLine(line);
+    }
+    return 0;
+}
+
+async Task<int> OpsFindDestructive(IReadOnlyList<string> options)
+{
+    DateTimeOffset? since = options is ["--since", var text] ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture) : null;
+    var events = await OpsFor().FindDestructiveAsync(since);
+    Console.WriteLine(events.Count == 0 ? "no destructive statements in the cataloged binlogs" : $"{events.Count} destructive statement(s):");
+    foreach (var e in events)
+    {
+        Console.WriteLine($"  {e.Time:yyyy-MM-dd HH:mm:ss}Z  gtid {e.Gtid}  {e.Kind}  {string.Join(", ", e.Objects)}  ({e.File} at {e.Offset})");
+        Console.WriteLine($"      {e.Statement}");
+    }
+    return 0;
+}
+
+async Task<int> OpsRestore(IReadOnlyList<string> options)
+{
+    var input = RestoreInput(options);
+    input["cluster"] = opsTarget!.Cluster;
+    var (status, output, error, cause) = await OpsFor().RestoreAsync(input, TimeSpan.FromHours(48));
+    Console.WriteLine(new JsonObject { ["status"] = status, ["output"] = output is null ? null : JsonNode.Parse(output), ["error"] = error, ["cause"] = cause }
+        .ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    return status == "SUCCEEDED" ? 0 : 1;
+}
+
 async Task<int> Watchdog()
 {
     var report = await sandbox.InvokeFunctionAsync("WatchdogFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
@@ -226,6 +280,10 @@ static int Usage()
                ./run sandbox up | down | destroy | status | load-sample | backup | ship-binlogs | catalog [--json] | retention [--dry-run] | drill | find-destructive [--since <time>] [--json] | watchdog | alarms
                ./run sandbox restore --latest | --to <time> | --before-gtid <gtid> [--keep]
                ./run sandbox sql <primary|replica> "<SQL>"
+               ./run ops status --bucket <BucketName> [--cluster <name>] [--region <region>]
+               ./run ops find-destructive --bucket <BucketName> [--cluster <name>] [--since <ISO time>]
+               ./run ops restore --state-machine-arn <RestoreStateMachineArn> --bucket <BucketName> [--cluster <name>]
+                                 --latest | --to <ISO time> | --before-gtid <gtid> [--keep]
         """);
     return 2;
 }
