@@ -39,8 +39,8 @@ public sealed class EnforceRetentionFunction
         if (document.RootElement.TryGetProperty("Records", out _))
         {
             var notification = document.RootElement.Deserialize(LifeboatJson.Default.S3EventNotification)!;
-            var clusters = notification.Records
-                .Select(r => S3Layout.ParseBackupCatalogKey(r.S3.Object.DecodedKey))
+            var clusters = notification.CreatedKeys
+                .Select(S3Layout.ParseBackupCatalogKey)
                 .OfType<string>()
                 .Distinct();
             foreach (var cluster in clusters)

@@ -26,9 +26,8 @@ public sealed class VerifyBackupFunction
     {
         var notification = await LambdaIO.ReadAsync(input, LifeboatJson.Default.S3EventNotification);
         var entries = new List<BackupCatalogEntry>();
-        foreach (var record in notification.Records.Where(r => r.EventName.StartsWith("ObjectCreated:", StringComparison.Ordinal)))
+        foreach (var key in notification.CreatedKeys)
         {
-            var key = record.S3.Object.DecodedKey;
             var parsed = S3Layout.ParseManifestKey(key);
             if (parsed is null)
             {

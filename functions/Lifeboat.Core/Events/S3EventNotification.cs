@@ -7,6 +7,11 @@ namespace Lifeboat.Core.Events;
 public sealed record S3EventNotification
 {
     public IReadOnlyList<S3EventRecord> Records { get; init => field = value ?? []; } = [];
+
+    /// <summary>The decoded keys of the objects created (real S3 says Put, Post, Copy or CompleteMultipartUpload after the prefix).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IEnumerable<string> CreatedKeys =>
+        Records.Where(r => r.EventName.StartsWith("ObjectCreated:", StringComparison.Ordinal)).Select(r => r.S3.Object.DecodedKey);
 }
 
 public sealed record S3EventRecord
