@@ -104,7 +104,8 @@ public static class SandboxParameters
     {
         ["ClusterName"] = SandboxLayout.Cluster,
         ["BucketName"] = SandboxLayout.Bucket,
-        ["MaxLagSeconds"] = "300",
+        // Short, so that the replica-lag alarm can fire within a test; backups refuse replicas further behind than this.
+        ["MaxLagSeconds"] = "10",
         ["MinFreeDiskBytes"] = "104857600",
         ["CompressionLevel"] = "1",
         ["BackupSchedule"] = "cron(0 3 * * ? *)",
