@@ -6,7 +6,7 @@ using Lifeboat.Sandbox;
 // The CLI behind ./run: the sandbox's control commands, the demo, and the sandbox host process itself.
 var arguments = args.ToList();
 var root = TakeOption(arguments, "--root");
-var basePort = TakeOption(arguments, "--base-port");
+var basePort = TakeOption(arguments, "--base-port") ?? Environment.GetEnvironmentVariable("LIFEBOAT_SANDBOX_BASE_PORT");
 var json = arguments.Remove("--json");
 var opsTarget = arguments.FirstOrDefault() == "ops"
     ? new OpsTarget(

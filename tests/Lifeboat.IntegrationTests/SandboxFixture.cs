@@ -14,7 +14,11 @@ public sealed class SandboxFixture : IAsyncLifetime
     public SandboxFixture()
     {
         var repoRoot = SandboxLayout.FindRepoRoot(AppContext.BaseDirectory);
-        var layout = new SandboxLayout(repoRoot, Path.Combine(repoRoot, ".sandbox-test", "sandbox"), 15300);
+        // LIFEBOAT_TEST_BASE_PORT lets two checkouts run their suites side by side.
+        var basePort = Environment.GetEnvironmentVariable("LIFEBOAT_TEST_BASE_PORT") is { Length: > 0 } port
+            ? int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)
+            : 15300;
+        var layout = new SandboxLayout(repoRoot, Path.Combine(repoRoot, ".sandbox-test", "sandbox"), basePort);
         Sandbox = new Sandbox.Sandbox(layout, TextWriter.Null);
     }
 
