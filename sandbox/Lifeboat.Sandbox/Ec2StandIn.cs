@@ -7,7 +7,7 @@ namespace Lifeboat.Sandbox;
 /// <summary>
 /// EC2 for the restore workflow's SDK-integration tasks: RunInstances makes a "fresh instance" (an empty datadir, a
 /// port, a socket, the restore-target configuration its launch template would write, no server running);
-/// TerminateInstances stops whatever runs there and removes it.
+/// DescribeInstances lists restore targets by tag; TerminateInstances stops whatever runs there and removes it.
 /// </summary>
 public sealed class Ec2StandIn(SandboxLayout layout, Action<string> log)
 {
@@ -17,6 +17,7 @@ public sealed class Ec2StandIn(SandboxLayout layout, Action<string> log)
     {
         "runInstances" => RunInstances(request),
         "terminateInstances" => TerminateInstances(request),
+        "describeInstances" => DescribeInstances(request),
         _ => throw new SdkException("Ec2.UnsupportedOperation", $"the sandbox does not implement ec2:{action}"),
     };
 
@@ -75,8 +76,47 @@ public sealed class Ec2StandIn(SandboxLayout layout, Action<string> log)
         };
     }
 
+    /// <summary>Fault injection: while this file exists, TerminateInstances fails as an EC2 outage would.</summary>
+    public static string TerminationFaultFile(SandboxLayout layout) => Path.Combine(layout.Root, "faults", "ec2-terminate-fails");
+
+    /// <summary>The restore targets the sandbox launched, filtered by tag and state as EC2 filters them (every one is running).</summary>
+    private JsonNode DescribeInstances(JsonNode request)
+    {
+        var filters = (request["Filters"] as JsonArray ?? [])
+            .Select(f => (Name: f!["Name"]!.GetValue<string>(), Values: f["Values"]!.AsArray().Select(v => v!.GetValue<string>()).ToHashSet()))
+            .ToList();
+        bool Matches(InstanceEntry instance) => filters.All(f => f.Name switch
+        {
+            "instance-state-name" => f.Values.Contains("running"),
+            "instance-id" => f.Values.Contains(instance.InstanceId),
+            _ when f.Name.StartsWith("tag:", StringComparison.Ordinal) =>
+                instance.Tags.TryGetValue(f.Name["tag:".Length..], out var value) && f.Values.Contains(value),
+            _ => throw new SdkException("Ec2.InvalidParameterValue", $"the sandbox does not model the filter '{f.Name}'"),
+        });
+        var instances = new JsonArray();
+        foreach (var instance in SandboxState.Load(layout).Instances.Where(i => i.Role == "restore-target" && Matches(i)))
+        {
+            instances.Add(new JsonObject
+            {
+                ["InstanceId"] = instance.InstanceId,
+                ["State"] = new JsonObject { ["Code"] = 16, ["Name"] = "running" },
+                ["Tags"] = new JsonArray(instance.Tags.Select(t => (JsonNode)new JsonObject { ["Key"] = t.Key, ["Value"] = t.Value }).ToArray()),
+            });
+        }
+        var reservations = new JsonArray();
+        if (instances.Count > 0)
+        {
+            reservations.Add(new JsonObject { ["Instances"] = instances });
+        }
+        return new JsonObject { ["Reservations"] = reservations };
+    }
+
     private JsonNode TerminateInstances(JsonNode request)
     {
+        if (File.Exists(TerminationFaultFile(layout)))
+        {
+            throw new SdkException("Ec2.ServiceUnavailable", "the sandbox's EC2 is refusing terminations (fault injected by a test)");
+        }
         var ids = request["InstanceIds"]?.AsArray().Select(i => i!.GetValue<string>()).ToList() ?? [];
         var changes = new JsonArray();
         foreach (var id in ids)

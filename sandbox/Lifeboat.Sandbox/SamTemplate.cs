@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using YamlDotNet.RepresentationModel;
 
 namespace Lifeboat.Sandbox;
@@ -13,6 +14,11 @@ public sealed class SamTemplate
     public required IReadOnlyDictionary<string, string> Documents { get; init; }
     public required IReadOnlyList<StateMachineSpec> StateMachines { get; init; }
     public required IReadOnlyList<AlarmSpec> Alarms { get; init; }
+
+    /// <summary>EventBridge rules (Events of type EventBridgeRule) and the function or state machine each targets.</summary>
+    public required IReadOnlyList<EventRuleSpec> EventRules { get; init; }
+
+    public sealed record EventRuleSpec(string TargetLogicalId, bool TargetIsStateMachine, JsonNode Pattern);
 
     public sealed record AlarmSpec(
         string Name, string Description, string Namespace, string MetricName, IReadOnlyDictionary<string, string> Dimensions,
@@ -59,6 +65,7 @@ public sealed class SamTemplate
         var documents = new Dictionary<string, string>();
         var machines = new List<StateMachineSpec>();
         var alarms = new List<AlarmSpec>();
+        var rules = new List<EventRuleSpec>();
         foreach (var (idNode, node) in resources.Children)
         {
             var id = idNode.ToString();
@@ -76,6 +83,7 @@ public sealed class SamTemplate
                         }
                     }
                     functions.Add(new FunctionSpec(id, props["Handler"].ToString(), env, S3Triggers(props)));
+                    rules.AddRange(RulesOf(id, targetIsStateMachine: false, props, resolver));
                     break;
                 case "AWS::SSM::Document":
                     var location = Child(props, "Content", "Fn::Transform", "Parameters", "Location")?.ToString()
@@ -108,10 +116,11 @@ public sealed class SamTemplate
                         }
                     }
                     machines.Add(new StateMachineSpec(id, Path.Combine(layout.RepoRoot, props["DefinitionUri"].ToString()), subs));
+                    rules.AddRange(RulesOf(id, targetIsStateMachine: true, props, resolver));
                     break;
             }
         }
-        return new SamTemplate { Functions = functions, Documents = documents, StateMachines = machines, Alarms = alarms };
+        return new SamTemplate { Functions = functions, Documents = documents, StateMachines = machines, Alarms = alarms, EventRules = rules };
     }
 
     /// <summary>The sandbox names each document after its logical id, as CloudFormation would prefix it with the stack's.</summary>
@@ -147,6 +156,30 @@ public sealed class SamTemplate
         }
         return triggers;
     }
+
+    private static IEnumerable<EventRuleSpec> RulesOf(string id, bool targetIsStateMachine, YamlMappingNode props, Resolver resolver)
+    {
+        if (Child(props, "Events") is not YamlMappingNode events)
+        {
+            yield break;
+        }
+        foreach (var (_, ev) in events.Children)
+        {
+            if (ev["Type"].ToString() == "EventBridgeRule" && Child(ev, "Properties", "Pattern") is { } pattern)
+            {
+                yield return new EventRuleSpec(id, targetIsStateMachine, ToJson(pattern, resolver));
+            }
+        }
+    }
+
+    /// <summary>A YAML mapping/sequence as JSON, intrinsic functions resolved at the leaves.</summary>
+    private static JsonNode ToJson(YamlNode node, Resolver resolver) => node switch
+    {
+        YamlMappingNode map when map.Tag.IsEmpty => new JsonObject(map.Children.Select(c =>
+            KeyValuePair.Create(c.Key.ToString(), (JsonNode?)ToJson(c.Value, resolver)))),
+        YamlSequenceNode seq when seq.Tag.IsEmpty => new JsonArray(seq.Children.Select(c => (JsonNode?)ToJson(c, resolver)).ToArray()),
+        _ => JsonValue.Create(resolver.Resolve(node)),
+    };
 
     private static YamlNode? Child(YamlNode node, params string[] path)
     {

@@ -140,8 +140,45 @@ public sealed class Sandbox(SandboxLayout layout, TextWriter console)
         response.EnsureSuccessStatusCode();
     }
 
-    /// <summary>Starts an execution and follows it to the end.</summary>
-    public async Task<ExecutionOutcome> RunStateMachineAsync(string logicalId, JsonNode input, TimeSpan timeout)
+    /// <summary>
+    /// Fault injection: the state machine's next executions time out after <paramref name="after"/>, as if they had run
+    /// past their TimeoutSeconds; null restores the definition's timeout.
+    /// </summary>
+    public async Task SetExecutionTimeoutAsync(string logicalId, TimeSpan? after)
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsync($"{layout.StepFunctionsUrl}/sandbox/execution-timeout", new StringContent(new JsonObject
+        {
+            ["stateMachineArn"] = SandboxLayout.StateMachineArn(logicalId),
+            ["seconds"] = after?.TotalSeconds,
+        }.ToJsonString()));
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Fault injection: EC2 refuses every termination while set.</summary>
+    public void FailTerminations(bool fail)
+    {
+        var file = Ec2StandIn.TerminationFaultFile(layout);
+        if (fail)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            File.WriteAllText(file, "");
+        }
+        else
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>Stops a running execution as an operator would (StopExecution).</summary>
+    public async Task StopExecutionAsync(string executionArn, string cause)
+    {
+        using var sfn = StepFunctions();
+        await sfn.StopExecutionAsync(new StopExecutionRequest { ExecutionArn = executionArn, Cause = cause }, CancellationToken.None);
+    }
+
+    /// <summary>Starts an execution and returns its ARN without waiting.</summary>
+    public async Task<string> StartStateMachineAsync(string logicalId, JsonNode input)
     {
         using var sfn = StepFunctions();
         var started = await sfn.StartExecutionAsync(new StartExecutionRequest
@@ -150,21 +187,35 @@ public sealed class Sandbox(SandboxLayout layout, TextWriter console)
             Name = $"{logicalId}-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString()[..8]}",
             Input = input.ToJsonString(),
         }, CancellationToken.None);
-        Console.Error.WriteLine($"started {started.ExecutionArn}");
+        return started.ExecutionArn!;
+    }
+
+    /// <summary>Follows an execution to its end.</summary>
+    public async Task<ExecutionOutcome> WaitForExecutionAsync(string executionArn, TimeSpan timeout)
+    {
+        using var sfn = StepFunctions();
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var execution = await sfn.DescribeExecutionAsync(new DescribeExecutionRequest { ExecutionArn = started.ExecutionArn! }, CancellationToken.None);
+            var execution = await sfn.DescribeExecutionAsync(new DescribeExecutionRequest { ExecutionArn = executionArn }, CancellationToken.None);
             if (execution.Status != SfnExecutionStatus.Running)
             {
-                return new ExecutionOutcome(started.ExecutionArn!, execution.Status ?? "UNKNOWN", execution.Output, execution.Error, execution.Cause);
+                return new ExecutionOutcome(executionArn, execution.Status ?? "UNKNOWN", execution.Output, execution.Error, execution.Cause);
             }
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"{started.ExecutionArn} still running after {timeout.TotalMinutes:0} min");
+                throw new TimeoutException($"{executionArn} still running after {timeout.TotalMinutes:0} min");
             }
             await Task.Delay(500);
         }
+    }
+
+    /// <summary>Starts an execution and follows it to the end.</summary>
+    public async Task<ExecutionOutcome> RunStateMachineAsync(string logicalId, JsonNode input, TimeSpan timeout)
+    {
+        var executionArn = await StartStateMachineAsync(logicalId, input);
+        Console.Error.WriteLine($"started {executionArn}");
+        return await WaitForExecutionAsync(executionArn, timeout);
     }
 
     private void CheckPrerequisites()
@@ -267,6 +318,7 @@ public sealed class Sandbox(SandboxLayout layout, TextWriter console)
             ["stateMachines"] = machines,
             ["lambdaEndpoint"] = $"{layout.HostUrl}/lambda/",
             ["sdkEndpoint"] = $"{layout.HostUrl}/sdk/",
+            ["eventsEndpoint"] = $"{layout.HostUrl}/events",
             ["waitTimeScale"] = 0.05,
         };
         var file = Path.Combine(layout.Root, "stepfunctions.json");

@@ -22,6 +22,12 @@ public static class SandboxHost
         var dispatcher = new S3EventDispatcher(lambdas, Log);
         var ssm = new SsmAgent(layout, template, Log);
         var ec2 = new Ec2StandIn(layout, Log);
+        var events = new EventRouter(template, lambdas, () => new Aws.Protocol.StepFunctionsClient(new Aws.Protocol.AwsClientOptions
+        {
+            Region = SandboxLayout.Region,
+            ServiceUrl = new Uri(layout.StepFunctionsUrl),
+            Credentials = new Amazon.Runtime.BasicAWSCredentials("SANDBOX", "sandbox"),
+        }), Log);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -54,6 +60,11 @@ public static class SandboxHost
                 response.StatusCode = 400;
                 await response.WriteAsync(new JsonObject { ["errorType"] = e.ErrorType, ["errorMessage"] = e.Message }.ToJsonString());
             }
+        });
+        app.MapPost("/events", async (HttpRequest request) =>
+        {
+            var delivered = await events.RouteAsync(await JsonNode.ParseAsync(request.Body) ?? new JsonObject());
+            return Results.Json(new { delivered });
         });
         app.MapPost("/s3-events", async (HttpRequest request) =>
         {

@@ -17,8 +17,15 @@
 //     "waitFallbackMs": 50,            Wait with SecondsPath/Timestamp/TimestampPath (when scale != 1)
 //     "retryIntervalScale": 0.02,      Retry IntervalSeconds scaled likewise (default: waitTimeScale;
 //                                      when scaled, every retry waits IntervalSeconds*scale, no backoff)
-//     "lambdaErrorCause": "message" }  Cause of a Lambda error: errorMessage ("message") or the
+//     "lambdaErrorCause": "message",   Cause of a Lambda error: errorMessage ("message") or the
 //                                      whole error JSON as AWS does ("json")
+//     "eventsEndpoint": "http://127.0.0.1:PORT/events" }   optional: each finished execution is POSTed
+//                                      there as EventBridge's "Step Functions Execution Status Change"
+//
+// Fault injection (not an AWS API): POST /sandbox/execution-timeout {"stateMachineArn", "seconds"} makes
+// the machine's running and next executions time out after that many seconds, as if they had run past their
+// TimeoutSeconds (status TIMED_OUT, States.Timeout, no state of theirs runs afterwards); "seconds": null
+// restores the definition's own timeout.
 //
 // API (POST /, X-Amz-Target: AWSStepFunctions.<Op>, application/x-amz-json-1.0, SigV4 ignored):
 //   StartExecution, DescribeExecution, ListExecutions, StopExecution, GetExecutionHistory,
@@ -82,6 +89,7 @@ const waitTimeScale = config.waitTimeScale ?? 1;
 const waitFallbackMs = config.waitFallbackMs ?? 50;
 const retryIntervalScale = config.retryIntervalScale ?? waitTimeScale;
 const lambdaErrorCause = config.lambdaErrorCause ?? 'message';
+const eventsEndpoint = config.eventsEndpoint;
 
 const ARN_RE = /^arn:(aws[\w-]*):states:([^:]*):([^:]*):stateMachine:([^:]+)$/;
 
@@ -418,6 +426,60 @@ function finish(exec, fields) {
       logErr(`cannot append to ${args.log}: ${err.message}`);
     }
   }
+  if (eventsEndpoint) publishStatusChange(exec);
+}
+
+// What EventBridge delivers to rules on "Step Functions Execution Status Change" (times in epoch milliseconds).
+function publishStatusChange(exec) {
+  const d = describe(exec);
+  const event = {
+    version: '0',
+    id: crypto.randomUUID(),
+    'detail-type': 'Step Functions Execution Status Change',
+    source: 'aws.states',
+    account: exec.machine.account,
+    time: new Date(exec.stopMs).toISOString(),
+    region: exec.machine.region,
+    resources: [exec.executionArn],
+    detail: {
+      executionArn: exec.executionArn,
+      stateMachineArn: exec.machine.arn,
+      name: exec.name,
+      status: exec.status,
+      startDate: exec.startMs,
+      stopDate: exec.stopMs,
+      input: exec.input,
+      output: d.output ?? null,
+      error: exec.error ?? null,
+      cause: exec.cause ?? null,
+    },
+  };
+  fetch(eventsEndpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) })
+    .then(r => { if (!r.ok) logErr(`events endpoint answered ${r.status} for ${exec.name}`); })
+    .catch(err => logErr(`cannot publish the status change of ${exec.name}: ${err.message}`));
+}
+
+function armTimeout(exec, seconds) {
+  setTimeout(() => {
+    if (exec.status !== 'RUNNING') return;
+    exec.abort();
+    finish(exec, { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution timed out.' });
+  }, seconds * 1000).unref();
+}
+
+function setExecutionTimeout(body) {
+  const machine = machines.get(requireString(body, 'stateMachineArn'));
+  if (!machine) throw new ApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${body.stateMachineArn}'`);
+  const seconds = body.seconds;
+  if (seconds !== null && (typeof seconds !== 'number' || !(seconds > 0))) {
+    throw new ApiError('ValidationException', '"seconds" must be a positive number, or null to restore the definition\'s timeout');
+  }
+  machine.timeoutOverrideSeconds = seconds ?? undefined;
+  if (seconds !== null) {
+    for (const exec of executionOrder) if (exec.machine === machine && exec.status === 'RUNNING') armTimeout(exec, seconds);
+  }
+  log(`TIMEOUT ${machine.name} ${seconds === null ? 'as defined' : `${seconds} s (fault injection)`}`);
+  return {};
 }
 
 function startExecution(body) {
@@ -474,6 +536,7 @@ function startExecution(body) {
     },
   });
   exec.abort = run.abort;
+  if (machine.timeoutOverrideSeconds !== undefined) armTimeout(exec, machine.timeoutOverrideSeconds);
   collectHistory(exec, run.eventLogs).catch(err => logErr(`history of ${name}: ${err.message}`));
   log(`START ${name} ${machine.name}`);
   run.result.then(
@@ -692,6 +755,13 @@ const server = http.createServer((req, res) => {
   req.on('data', c => chunks.push(c));
   req.on('end', () => {
     if (req.method === 'GET') return send(res, 200, { status: 'ok', stateMachines: [...machines.keys()] });
+    if (req.method === 'POST' && req.url === '/sandbox/execution-timeout') {
+      try {
+        return send(res, 200, setExecutionTimeout(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}')));
+      } catch (err) {
+        return send(res, 400, { __type: err.type ?? 'ValidationException', message: err.message }, err.type ?? 'ValidationException');
+      }
+    }
     const target = String(req.headers['x-amz-target'] || '');
     const op = target.startsWith('AWSStepFunctions.') ? target.slice('AWSStepFunctions.'.length) : '';
     try {

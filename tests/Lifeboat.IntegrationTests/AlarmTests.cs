@@ -154,6 +154,215 @@ public sealed class AlarmTests(SandboxFixture fixture)
         Assert.Equal("OK", Named(later, "verification-failed").State);
     }
 
+    [Fact]
+    public async Task Drill_Failed_Alarm_Pages_On_A_Failed_Drill_And_Recovers_When_The_Next_Drill_Passes()
+    {
+        // Arrange: a backup, and a cluster assertion that cannot hold.
+        var alarms = fixture.Sandbox.Alarms();
+        var backup = await fixture.Sandbox.RunStateMachineAsync("BackupStateMachine", new JsonObject { ["cluster"] = SandboxLayout.Cluster }, TimeSpan.FromMinutes(10));
+        Assert.True(backup.Succeeded, $"{backup.Error}: {backup.Cause}");
+        var bucket = fixture.Sandbox.Bucket();
+        var key = Core.Storage.S3Layout.ClusterAssertions(SandboxLayout.Cluster);
+        await bucket.PutAsync(key, "no customers at all\tSELECT COUNT(*) = 0 FROM shop.customers\n"u8.ToArray(), "text/tab-separated-values", CancellationToken.None);
+
+        // Act: the drill fails; the assertion is fixed; the next drill passes.
+        ExecutionOutcome failed;
+        try
+        {
+            failed = await DrillAsync();
+        }
+        finally
+        {
+            await bucket.DeleteAsync(key, CancellationToken.None);
+        }
+        var failing = State(alarms, "drill-failed");
+        var passed = await DrillAsync();
+        var recovered = State(alarms, "drill-failed");
+
+        // Assert
+        Assert.Equal("FAILED", failed.Status);
+        Assert.Equal("ALARM", failing);
+        Assert.True(passed.Succeeded, $"{passed.Error}: {passed.Cause}");
+        Assert.Equal("OK", recovered);
+        Assert.Contains(alarms.Pages(), p => p.Alarm.EndsWith("-drill-failed", StringComparison.Ordinal) && p.To == "ALARM" && p.Description.Contains("First step", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Backup_Workflow_Alarms_Page_When_A_Backup_Fails_Times_Out_Or_Is_Aborted_And_Clear_After_Their_Period()
+    {
+        // Arrange
+        var alarms = fixture.Sandbox.Alarms();
+
+        // Act: a backup refused (the replica's SQL thread stopped), one that runs past its timeout, one an operator stops.
+        ExecutionOutcome refused;
+        await MariaDb.QueryAsync(fixture.Replica, "STOP SLAVE SQL_THREAD");
+        try
+        {
+            refused = await fixture.Sandbox.RunStateMachineAsync("BackupStateMachine", new JsonObject { ["cluster"] = SandboxLayout.Cluster }, TimeSpan.FromMinutes(5));
+        }
+        finally
+        {
+            await MariaDb.QueryAsync(fixture.Replica, "START SLAVE SQL_THREAD");
+        }
+        var timedOut = await TimeOutAsync("BackupStateMachine", new JsonObject { ["cluster"] = SandboxLayout.Cluster }, startedWhen: () => Task.FromResult(true));
+        var aborted = await AbortAsync("BackupStateMachine", new JsonObject { ["cluster"] = SandboxLayout.Cluster }, startedWhen: () => Task.FromResult(true));
+        var now = alarms.Evaluate(DateTimeOffset.UtcNow);
+        var later = alarms.Evaluate(DateTimeOffset.UtcNow.AddMinutes(6));
+        await MariaDb.WaitCaughtUpAsync(fixture.Replica, fixture.Primary, TimeSpan.FromSeconds(60));
+
+        // Assert
+        Assert.Equal("FAILED", refused.Status);
+        Assert.Equal("TIMED_OUT", timedOut.Status);
+        Assert.Equal("ABORTED", aborted.Status);
+        foreach (var name in new[] { "backup-workflow-failed", "backup-workflow-timed-out", "backup-workflow-aborted" })
+        {
+            Assert.Equal("ALARM", Named(now, name).State);
+            Assert.Equal("OK", Named(later, name).State);
+        }
+    }
+
+    [Fact]
+    public async Task Restore_Timed_Out_And_Aborted_Alarms_Page_And_The_Cleanup_Terminates_What_They_Launched()
+    {
+        // Arrange
+        var alarms = fixture.Sandbox.Alarms();
+        await EnsureBackupAsync();
+        var drill = new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["mode"] = "drill" };
+
+        // Act: one drill runs past its timeout and one is stopped, each after its instance was launched.
+        var timedOut = await TimeOutAsync("RestoreStateMachine", drill, startedWhen: () => Task.FromResult(RestoreTargets().Count > 0));
+        var timedOutLeft = await RestoreTargetsEventuallyAsync(timedOut.ExecutionArn);
+        var aborted = await AbortAsync("RestoreStateMachine", drill, startedWhen: () => Task.FromResult(RestoreTargets().Count > 0));
+        var abortedLeft = await RestoreTargetsEventuallyAsync(aborted.ExecutionArn);
+        var now = alarms.Evaluate(DateTimeOffset.UtcNow);
+        var later = alarms.Evaluate(DateTimeOffset.UtcNow.AddMinutes(6));
+
+        // Assert: the instances are gone although no state of either execution ran after it stopped.
+        Assert.Equal("TIMED_OUT", timedOut.Status);
+        Assert.Equal("ABORTED", aborted.Status);
+        Assert.Empty(timedOutLeft);
+        Assert.Empty(abortedLeft);
+        foreach (var name in new[] { "restore-workflow-timed-out", "restore-workflow-aborted" })
+        {
+            Assert.Equal("ALARM", Named(now, name).State);
+            Assert.Equal("OK", Named(later, name).State);
+        }
+    }
+
+    [Fact]
+    public async Task Restore_Cleanup_Failed_Alarm_Pages_When_A_Stopped_Restores_Instance_Cannot_Be_Terminated()
+    {
+        // Arrange: EC2 refuses terminations.
+        var alarms = fixture.Sandbox.Alarms();
+        await EnsureBackupAsync();
+        fixture.Sandbox.FailTerminations(true);
+        ExecutionOutcome aborted;
+        IReadOnlyList<InstanceEntry> left;
+        try
+        {
+            // Act: a drill is stopped after its launch; its cleanup cannot terminate the instance.
+            aborted = await AbortAsync("RestoreStateMachine", new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["mode"] = "drill" },
+                startedWhen: () => Task.FromResult(RestoreTargets().Count > 0));
+            await WaitForCleanupAsync(aborted.ExecutionArn);
+            left = RestoreTargets(aborted.ExecutionArn);
+        }
+        finally
+        {
+            fixture.Sandbox.FailTerminations(false);
+        }
+        var failing = alarms.Evaluate(DateTimeOffset.UtcNow);
+        foreach (var instance in left)
+        {
+            await fixture.Sandbox.TerminateAsync(instance.InstanceId);
+        }
+        var later = alarms.Evaluate(DateTimeOffset.UtcNow.AddMinutes(6));
+
+        // Assert
+        Assert.Equal("ABORTED", aborted.Status);
+        Assert.NotEmpty(left);
+        Assert.Equal("ALARM", Named(failing, "restore-cleanup-failed").State);
+        Assert.Contains("lifeboat:execution", Named(failing, "restore-cleanup-failed").Description);
+        Assert.Equal("OK", Named(later, "restore-cleanup-failed").State);
+        Assert.Empty(RestoreTargets(aborted.ExecutionArn));
+    }
+
+    private Task<ExecutionOutcome> DrillAsync() =>
+        fixture.Sandbox.RunStateMachineAsync("RestoreStateMachine", new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["mode"] = "drill" }, TimeSpan.FromMinutes(10));
+
+    private async Task EnsureBackupAsync()
+    {
+        var backup = await fixture.Sandbox.RunStateMachineAsync("BackupStateMachine", new JsonObject { ["cluster"] = SandboxLayout.Cluster }, TimeSpan.FromMinutes(10));
+        Assert.True(backup.Succeeded, $"{backup.Error}: {backup.Cause}");
+    }
+
+    /// <summary>Starts an execution and, once <paramref name="startedWhen"/> holds, makes it run past its timeout.</summary>
+    private async Task<ExecutionOutcome> TimeOutAsync(string machine, JsonNode input, Func<Task<bool>> startedWhen)
+    {
+        var arn = await fixture.Sandbox.StartStateMachineAsync(machine, input);
+        try
+        {
+            await WaitUntilAsync(startedWhen, arn);
+            await fixture.Sandbox.SetExecutionTimeoutAsync(machine, TimeSpan.FromMilliseconds(100));
+            return await fixture.Sandbox.WaitForExecutionAsync(arn, TimeSpan.FromMinutes(5));
+        }
+        finally
+        {
+            await fixture.Sandbox.SetExecutionTimeoutAsync(machine, null);
+        }
+    }
+
+    /// <summary>Starts an execution and, once <paramref name="startedWhen"/> holds, stops it as an operator would.</summary>
+    private async Task<ExecutionOutcome> AbortAsync(string machine, JsonNode input, Func<Task<bool>> startedWhen)
+    {
+        var arn = await fixture.Sandbox.StartStateMachineAsync(machine, input);
+        await WaitUntilAsync(startedWhen, arn);
+        await fixture.Sandbox.StopExecutionAsync(arn, "stopped by the alarm test");
+        return await fixture.Sandbox.WaitForExecutionAsync(arn, TimeSpan.FromMinutes(5));
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string executionArn)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{executionArn}: the condition to interrupt it never held");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The cleanup runs on the stopped execution's status change; its restore targets once it has finished.</summary>
+    private async Task<IReadOnlyList<InstanceEntry>> RestoreTargetsEventuallyAsync(string executionArn)
+    {
+        var cleanup = await WaitForCleanupAsync(executionArn);
+        Assert.True(cleanup["status"]!.GetValue<string>() == "SUCCEEDED", $"the cleanup of {executionArn}: {cleanup}");
+        return RestoreTargets(executionArn);
+    }
+
+    /// <summary>The finished cleanup execution that the stopped execution's status change started.</summary>
+    private async Task<JsonNode> WaitForCleanupAsync(string executionArn)
+    {
+        var log = Path.Combine(fixture.Sandbox.Layout.LogDir, "executions.jsonl");
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            var cleanup = File.ReadLines(log).Select(l => JsonNode.Parse(l)!).FirstOrDefault(e =>
+                e["stateMachineArn"]!.GetValue<string>() == SandboxLayout.StateMachineArn("RestoreCleanupStateMachine")
+                && e["input"]!.GetValue<string>().Contains(executionArn, StringComparison.Ordinal));
+            if (cleanup is not null)
+            {
+                return cleanup;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"no cleanup finished for {executionArn}");
+            await Task.Delay(200);
+        }
+    }
+
+    private List<InstanceEntry> RestoreTargets(string? executionArn = null) =>
+        fixture.Sandbox.State.Instances
+            .Where(i => i.Role == "restore-target"
+                        && (executionArn is null || i.Tags.GetValueOrDefault("lifeboat:execution") == executionArn[(executionArn.LastIndexOf(':') + 1)..]))
+            .ToList();
+
     /// <summary>A real shipped binlog with its last bytes cut off, under a made-up server: VerifyBinlog fails it.</summary>
     private async Task<string> UploadBadBinlogAsync()
     {

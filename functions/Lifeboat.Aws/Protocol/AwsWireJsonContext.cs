@@ -16,4 +16,6 @@ namespace Lifeboat.Aws.Protocol;
 [JsonSerializable(typeof(StartExecutionResponse))]
 [JsonSerializable(typeof(DescribeExecutionRequest))]
 [JsonSerializable(typeof(DescribeExecutionResponse))]
+[JsonSerializable(typeof(StopExecutionRequest))]
+[JsonSerializable(typeof(StopExecutionResponse))]
 public sealed partial class AwsWireJsonContext : JsonSerializerContext;

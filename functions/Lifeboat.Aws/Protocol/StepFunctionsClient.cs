@@ -29,5 +29,14 @@ public sealed class StepFunctionsClient : IDisposable
             AwsWireJsonContext.Default.DescribeExecutionResponse,
             cancellationToken);
 
+    /// <summary>Aborts a running execution (ops: an operator cancelling a restore); its cleanup runs on the status change.</summary>
+    public Task<StopExecutionResponse> StopExecutionAsync(StopExecutionRequest request, CancellationToken cancellationToken) =>
+        _client.InvokeAsync(
+            "StopExecution",
+            request,
+            AwsWireJsonContext.Default.StopExecutionRequest,
+            AwsWireJsonContext.Default.StopExecutionResponse,
+            cancellationToken);
+
     public void Dispose() => _client.Dispose();
 }

@@ -68,6 +68,24 @@ public sealed record DescribeExecutionResponse
 }
 
 /// <summary>Values of DescribeExecution's status.</summary>
+public sealed record StopExecutionRequest
+{
+    [JsonPropertyName("executionArn")]
+    public required string ExecutionArn { get; init; }
+
+    [JsonPropertyName("error")]
+    public string? Error { get; init; }
+
+    [JsonPropertyName("cause")]
+    public string? Cause { get; init; }
+}
+
+public sealed record StopExecutionResponse
+{
+    [JsonPropertyName("stopDate")]
+    public required DateTimeOffset StopDate { get; init; }
+}
+
 public static class SfnExecutionStatus
 {
     public const string Running = "RUNNING";

@@ -27,6 +27,7 @@ public sealed class StepFunctionsContractTests
     [Theory]
     [InlineData("StartExecution")]
     [InlineData("DescribeExecution")]
+    [InlineData("StopExecution")]
     public void Operation_Used_By_Client_Exists_In_Model(string operation)
     {
         // Arrange, Act, Assert
@@ -100,6 +101,29 @@ public sealed class StepFunctionsContractTests
         var sent = handler.Requests.Single();
         WireContract.AssertRequest(Model, "DescribeExecution", sent, typeof(DescribeExecutionRequest));
         Assert.Equal("arn:execution", sent.Json.GetProperty("executionArn").GetString());
+    }
+
+    [Fact]
+    public async Task StopExecution_Request_And_Response_Match_The_Model()
+    {
+        // Arrange
+        var fixture = Fixture("states-StopExecution.json");
+        var handler = new FakeAwsHandler().RespondJson(fixture);
+        using var client = new StepFunctionsClient(Options(), handler);
+
+        // Act
+        var response = await client.StopExecutionAsync(new StopExecutionRequest
+        {
+            ExecutionArn = "arn:execution",
+            Cause = "the operator cancelled the restore",
+        }, CancellationToken.None);
+
+        // Assert
+        var sent = handler.Requests.Single();
+        WireContract.AssertRequest(Model, "StopExecution", sent, typeof(StopExecutionRequest));
+        Assert.Equal(["executionArn", "cause"], sent.Json.EnumerateObject().Select(p => p.Name));
+        WireContract.AssertResponse(Model, "StopExecution", fixture, typeof(StopExecutionResponse));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1717241412456), response.StopDate);
     }
 
     [Fact]
