@@ -214,11 +214,7 @@ public sealed class AlarmTests(SandboxFixture fixture)
         Assert.Equal("FAILED", refused.Status);
         Assert.Equal("TIMED_OUT", timedOut.Status);
         Assert.Equal("ABORTED", aborted.Status);
-        foreach (var name in new[] { "backup-workflow-failed", "backup-workflow-timed-out", "backup-workflow-aborted" })
-        {
-            Assert.Equal("ALARM", Named(now, name).State);
-            Assert.Equal("OK", Named(later, name).State);
-        }
+        AssertPagedThenCleared(now, later, "backup-workflow-failed", "backup-workflow-timed-out", "backup-workflow-aborted");
     }
 
     [Fact]
@@ -242,11 +238,7 @@ public sealed class AlarmTests(SandboxFixture fixture)
         Assert.Equal("ABORTED", aborted.Status);
         Assert.Empty(timedOutLeft);
         Assert.Empty(abortedLeft);
-        foreach (var name in new[] { "restore-workflow-timed-out", "restore-workflow-aborted" })
-        {
-            Assert.Equal("ALARM", Named(now, name).State);
-            Assert.Equal("OK", Named(later, name).State);
-        }
+        AssertPagedThenCleared(now, later, "restore-workflow-timed-out", "restore-workflow-aborted");
     }
 
     [Fact]
@@ -284,6 +276,15 @@ public sealed class AlarmTests(SandboxFixture fixture)
         Assert.Contains("lifeboat:execution", Named(failing, "restore-cleanup-failed").Description);
         Assert.Equal("OK", Named(later, "restore-cleanup-failed").State);
         Assert.Empty(RestoreTargets(aborted.ExecutionArn));
+    }
+
+    private static void AssertPagedThenCleared(IReadOnlyList<SandboxAlarms.AlarmState> now, IReadOnlyList<SandboxAlarms.AlarmState> later, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            Assert.Equal("ALARM", Named(now, name).State);
+            Assert.Equal("OK", Named(later, name).State);
+        }
     }
 
     private Task<ExecutionOutcome> DrillAsync() =>
