@@ -242,6 +242,31 @@ public sealed class AlarmTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task Cleanup_Leaves_The_Instance_Of_A_Stopped_Restore_The_Operator_Asked_To_Keep()
+    {
+        // Arrange
+        await EnsureBackupAsync();
+
+        // Act: a manual restore with keepInstance is stopped after its launch.
+        var aborted = await AbortAsync("RestoreStateMachine", new JsonObject
+        {
+            ["cluster"] = SandboxLayout.Cluster,
+            ["mode"] = "restore",
+            ["target"] = new JsonObject { ["latest"] = true },
+            ["keepInstance"] = true,
+        }, startedWhen: () => Task.FromResult(RestoreTargets().Count > 0));
+        var kept = await RestoreTargetsEventuallyAsync(aborted.ExecutionArn);
+        foreach (var instance in kept)
+        {
+            await fixture.Sandbox.TerminateAsync(instance.InstanceId);
+        }
+
+        // Assert
+        Assert.Equal("ABORTED", aborted.Status);
+        Assert.Single(kept);
+    }
+
+    [Fact]
     public async Task Restore_Cleanup_Failed_Alarm_Pages_When_A_Stopped_Restores_Instance_Cannot_Be_Terminated()
     {
         // Arrange: EC2 refuses terminations.
