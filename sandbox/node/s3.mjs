@@ -31,7 +31,10 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { createRequire } from 'node:module';
-import { Transform } from 'node:stream';
+import { createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import zlib from 'node:zlib';
 
@@ -465,6 +468,40 @@ app.on('event', event => enqueueEvent(fixEvent(event)));
 app.on('error', (err, ctx) => {
   if ((err.status || 500) >= 500) logErr(`${ctx?.method} ${ctx?.url}: ${err.stack || err.message}`);
 });
+
+// s3rver's own putObject answers (and fires the event) once the body has been read, before its write stream
+// has flushed the file: a GET right after a PUT could see a short file whose size disagrees with the stored
+// MD5 (the SDK then fails with "Expected hash not equal to calculated hash"). Here the object is written to a
+// temporary file, flushed and closed, then renamed over the key, so a reader sees the old or the new object
+// whole; its MD5 and metadata are written before the rename.
+app.store.putObject = async object => {
+  const objectPath = app.store.getResourcePath(object.bucket, object.key, 'object');
+  await fs.mkdir(path.dirname(objectPath), { recursive: true });
+  const temporary = `${objectPath}.${crypto.randomUUID()}.partial`;
+  const md5 = crypto.createHash('md5');
+  let size = 0;
+  try {
+    const source = Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content;
+    await pipeline(
+      source,
+      new Transform({
+        transform(chunk, encoding, callback) {
+          md5.update(chunk);
+          size += chunk.length;
+          callback(null, chunk);
+        },
+      }),
+      createWriteStream(temporary),
+    );
+    const digest = md5.digest('hex');
+    await app.store.putMetadata(object.bucket, object.key, object.metadata, digest);
+    await fs.rename(temporary, objectPath);
+    return { size, md5: digest };
+  } catch (err) {
+    await fs.unlink(temporary).catch(() => {});
+    throw err;
+  }
+};
 
 // s3rver's own deleteObject also removes directories left empty, which races with
 // concurrent deletes/puts/listings in the same "folder" (ENOENT -> 500, and the delete event
