@@ -125,5 +125,11 @@ public static class SandboxParameters
         ["RpoSeconds"] = "20",
         ["AlarmEmail"] = "",
         ["AlarmTopicArn"] = "",
+        // The off-site copy is on in the sandbox, so that replication (the S3 event dispatcher's stand-in) and restores
+        // from the copy are exercised; the key is a placeholder, as s3rver does not encrypt.
+        ["OffsiteBucketName"] = SandboxLayout.OffsiteBucket,
+        ["OffsiteRegion"] = SandboxLayout.OffsiteRegion,
+        ["OffsiteAccountId"] = "",
+        ["OffsiteKmsKeyArn"] = $"arn:aws:kms:{SandboxLayout.OffsiteRegion}:{SandboxLayout.Account}:key/00000000-0000-0000-0000-000000000000",
     };
 }
