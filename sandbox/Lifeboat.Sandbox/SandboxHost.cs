@@ -19,7 +19,7 @@ public static class SandboxHost
         var template = SamTemplate.Load(layout, SandboxParameters.Values);
         void Log(string message) => Console.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {message}");
         var lambdas = new LambdaHost(layout, template, Log);
-        var dispatcher = new S3EventDispatcher(lambdas, Log);
+        var dispatcher = new S3EventDispatcher(lambdas, ReplicationStandIn.For(layout, SandboxParameters.Values, Log), Log);
         var ssm = new SsmAgent(layout, template, Log);
         var ec2 = new Ec2StandIn(layout, Log);
 
