@@ -12,10 +12,32 @@ internal static class Adapters
     public static IObjectStore Bucket(FunctionSettings settings) =>
         new S3ObjectStore(S3ClientFactory.Create(settings.Region, settings.S3Endpoint), settings.Bucket);
 
+    /// <summary>Where the off-site copy is (template parameters OffsiteBucketName, OffsiteRegion); null when there is none.</summary>
+    public static IObjectStore? OffsiteBucket(FunctionSettings settings) =>
+        settings.Optional("OFFSITE_BUCKET_NAME") is { } bucket
+            ? new S3ObjectStore(S3ClientFactory.Create(settings.Optional("OFFSITE_REGION") ?? settings.Region, settings.S3Endpoint), bucket)
+            : null;
+
+    /// <summary>Run Command, through the check that only this function's documents are sent, with their own patterns.</summary>
     public static IRemoteCommands RunCommand(FunctionSettings settings) =>
-        new SsmRemoteCommands(new SsmClient(new AwsClientOptions
-        {
-            Region = settings.Region,
-            ServiceUrl = settings.SsmEndpoint is { } url ? new Uri(url) : null,
-        }));
+        new CheckedRemoteCommands(
+            new SsmRemoteCommands(new SsmClient(new AwsClientOptions
+            {
+                Region = settings.Region,
+                ServiceUrl = settings.SsmEndpoint is { } url ? new Uri(url) : null,
+            })),
+            DocumentVariables
+                .Where(v => settings.Optional(v.Key) is not null)
+                .ToDictionary(v => settings.Required(v.Key), v => v.Value, StringComparer.Ordinal));
+
+    /// <summary>The environment variables that name a function's documents (template.yaml), and which document each is.</summary>
+    private static readonly IReadOnlyDictionary<string, string> DocumentVariables = new Dictionary<string, string>
+    {
+        ["REPLICA_STATUS_DOCUMENT"] = LifeboatDocuments.ReplicaStatus,
+        ["BACKUP_DOCUMENT"] = LifeboatDocuments.Backup,
+        ["SHIP_BINLOGS_DOCUMENT"] = LifeboatDocuments.ShipBinlogs,
+        ["RESTORE_DOCUMENT"] = LifeboatDocuments.Restore,
+        ["REPLAY_DOCUMENT"] = LifeboatDocuments.ReplayBinlogs,
+        ["VALIDATE_DOCUMENT"] = LifeboatDocuments.ValidateRestore,
+    };
 }

@@ -15,7 +15,9 @@ internal static class LambdaIO
         }
         catch (JsonException e)
         {
-            throw new Core.InvalidInputException($"the input is not valid JSON for {type.Type.Name}: {e.Message}");
+            // The serializer's message names the field (Path) and what it could not map; the fix is to correct that field.
+            throw new Core.InvalidInputException(
+                $"the input is not valid for {type.Type.Name}: {e.Message} Correct or remove that field (README.md lists each workflow's input); nothing was started.");
         }
     }
 

@@ -14,7 +14,8 @@ public sealed class PlanRestoreFunction
 
     public PlanRestoreFunction(FunctionSettings settings) =>
         _planning = new RestorePlanning(Adapters.Bucket(settings),
-            new RestoreSettings(settings.Bucket, settings.Required("DEFAULT_INSTANCE_TYPE")), TimeProvider.System);
+            new RestoreSettings(settings.Bucket, settings.Required("DEFAULT_INSTANCE_TYPE"), settings.Optional("OFFSITE_BUCKET_NAME"), settings.Optional("OFFSITE_REGION")),
+            TimeProvider.System, Adapters.OffsiteBucket(settings));
 
     public async Task<Stream> Handle(Stream input)
     {

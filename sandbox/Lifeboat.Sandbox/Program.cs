@@ -18,15 +18,26 @@ var opsTarget = arguments.FirstOrDefault() == "ops"
         TakeOption(arguments, "--sfn-endpoint"))
     : null;
 var repoRoot = SandboxLayout.FindRepoRoot(AppContext.BaseDirectory);
+int port;
+try
+{
+    port = CliArguments.BasePort(basePort);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}
 var layout = SandboxLayout.Default(repoRoot) with
 {
     Root = root ?? Path.Combine(repoRoot, ".sandbox"),
-    BasePort = basePort is null ? 14300 : int.Parse(basePort, CultureInfo.InvariantCulture),
+    BasePort = port,
 };
 var sandbox = new Sandbox(layout, Console.Out);
 
 try
 {
+
     return arguments switch
     {
         ["host"] => await Host(),
@@ -44,17 +55,17 @@ try
         ["sandbox", "ship-binlogs"] => await ShipBinlogs(),
         ["sandbox", "catalog"] => await Catalog(),
         ["sandbox", "find-destructive"] => await FindDestructive(null),
-        ["sandbox", "find-destructive", "--since", var since] => await FindDestructive(since),
+        ["sandbox", "find-destructive", "--since", var since] => await FindDestructive(CliArguments.Time("--since", since).ToString("O", CultureInfo.InvariantCulture)),
         ["sandbox", "watchdog"] => await Watchdog(),
         ["sandbox", "alarms"] => Alarms(),
-        ["sandbox", "drill"] => await Restore(new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["mode"] = "drill" }),
-        ["sandbox", "restore", .. var options] => await Restore(RestoreInput(options)),
+        ["sandbox", "drill", .. var options] => await Restore(CliArguments.DrillInput(SandboxLayout.Cluster, options)),
+        ["sandbox", "restore", .. var options] => await Restore(CliArguments.RestoreInput(SandboxLayout.Cluster, options)),
         ["sandbox", "retention"] => await Retention(dryRun: false),
         ["sandbox", "retention", "--dry-run"] => await Retention(dryRun: true),
         _ => Usage(),
     };
 }
-catch (Exception e) when (e is InvalidOperationException or ArgumentException or TimeoutException)
+catch (Exception e) when (e is InvalidOperationException or ArgumentException or TimeoutException or Lifeboat.Core.InvalidInputException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;
@@ -112,32 +123,6 @@ async Task<int> Restore(JsonObject input)
     return outcome.Succeeded ? 0 : 1;
 }
 
-static JsonObject RestoreInput(IReadOnlyList<string> options)
-{
-    var input = new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["mode"] = "restore" };
-    for (var i = 0; i < options.Count; i++)
-    {
-        switch (options[i])
-        {
-            case "--latest":
-                input["target"] = new JsonObject { ["latest"] = true };
-                break;
-            case "--to" when i + 1 < options.Count:
-                input["target"] = new JsonObject { ["time"] = options[++i] };
-                break;
-            case "--before-gtid" when i + 1 < options.Count:
-                input["target"] = new JsonObject { ["beforeGtid"] = options[++i] };
-                break;
-            case "--keep":
-                input["keepInstance"] = true;
-                break;
-            default:
-                throw new ArgumentException($"unknown restore option '{options[i]}': use --latest, --to <ISO-8601 time>, --before-gtid <domain-server-seq>, --keep");
-        }
-    }
-    return input;
-}
-
 async Task<int> FindDestructive(string? since)
 {
     var input = new JsonObject { ["cluster"] = SandboxLayout.Cluster };
@@ -161,15 +146,9 @@ async Task<int> FindDestructive(string? since)
     return 0;
 }
 
-Ops OpsFor()
-{
-    if (string.IsNullOrEmpty(opsTarget!.Bucket))
-    {
-        throw new ArgumentException("--bucket is required: the stack's BucketName output");
-    }
-    Lifeboat.Core.Storage.Names.RequireCluster(opsTarget.Cluster);
-    return new Ops(opsTarget, Console.Out);
-}
+Ops OpsFor() => new(
+    CliArguments.Ops(opsTarget!.Bucket, opsTarget.Cluster, opsTarget.Region, opsTarget.S3Endpoint, opsTarget.StateMachineArn, opsTarget.StepFunctionsEndpoint),
+    Console.Out);
 
 async Task<int> OpsStatus()
 {
@@ -182,7 +161,12 @@ async Task<int> OpsStatus()
 
 async Task<int> OpsFindDestructive(IReadOnlyList<string> options)
 {
-    DateTimeOffset? since = options is ["--since", var text] ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture) : null;
+    DateTimeOffset? since = options switch
+    {
+        [] => null,
+        ["--since", var text] => CliArguments.Time("--since", text),
+        _ => throw new ArgumentException($"unknown find-destructive options '{CliArguments.Printable(string.Join(' ', options))}': use --since <ISO-8601 time>, or nothing."),
+    };
     var events = await OpsFor().FindDestructiveAsync(since);
     Console.WriteLine(events.Count == 0 ? "no destructive statements in the cataloged binlogs" : $"{events.Count} destructive statement(s):");
     foreach (var e in events)
@@ -195,9 +179,9 @@ async Task<int> OpsFindDestructive(IReadOnlyList<string> options)
 
 async Task<int> OpsRestore(IReadOnlyList<string> options)
 {
-    var input = RestoreInput(options);
-    input["cluster"] = opsTarget!.Cluster;
-    var (status, output, error, cause) = await OpsFor().RestoreAsync(input, TimeSpan.FromHours(48));
+    var ops = OpsFor();
+    var input = CliArguments.RestoreInput(opsTarget!.Cluster, options);
+    var (status, output, error, cause) = await ops.RestoreAsync(input, TimeSpan.FromHours(48));
     Console.WriteLine(new JsonObject { ["status"] = status, ["output"] = output is null ? null : JsonNode.Parse(output), ["error"] = error, ["cause"] = cause }
         .ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     return status == "SUCCEEDED" ? 0 : 1;
@@ -277,13 +261,13 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage: ./run demo
-               ./run sandbox up | down | destroy | status | load-sample | backup | ship-binlogs | catalog [--json] | retention [--dry-run] | drill | find-destructive [--since <time>] [--json] | watchdog | alarms
-               ./run sandbox restore --latest | --to <time> | --before-gtid <gtid> [--keep]
+               ./run sandbox up | down | destroy | status | load-sample | backup | ship-binlogs | catalog [--json] | retention [--dry-run] | drill [--offsite] | find-destructive [--since <time>] [--json] | watchdog | alarms
+               ./run sandbox restore --latest | --to <time> | --before-gtid <gtid> [--keep] [--offsite]
                ./run sandbox sql <primary|replica> "<SQL>"
                ./run ops status --bucket <BucketName> [--cluster <name>] [--region <region>]
                ./run ops find-destructive --bucket <BucketName> [--cluster <name>] [--since <ISO time>]
                ./run ops restore --state-machine-arn <RestoreStateMachineArn> --bucket <BucketName> [--cluster <name>]
-                                 --latest | --to <ISO time> | --before-gtid <gtid> [--keep]
+                                 --latest | --to <ISO time> | --before-gtid <gtid> [--keep] [--offsite]
         """);
     return 2;
 }

@@ -34,7 +34,7 @@ public sealed class Sandbox(SandboxLayout layout, TextWriter console)
             new Dictionary<string, string> { ["AWS_ACCESS_KEY_ID"] = "SANDBOX", ["AWS_SECRET_ACCESS_KEY"] = "sandbox", ["AWS_REGION"] = SandboxLayout.Region });
         await EnsureProcessAsync(state, "s3",
             [layout.NodeBinary, Path.Combine(layout.NodeDir, "s3.mjs"), "--port", layout.S3Port.ToString(CultureInfo.InvariantCulture),
-             "--directory", layout.S3Dir, "--bucket", SandboxLayout.Bucket, "--events-url", $"{layout.HostUrl}/s3-events", "--quiet"],
+             "--directory", layout.S3Dir, "--bucket", SandboxLayout.Bucket, "--bucket", SandboxLayout.OffsiteBucket, "--events-url", $"{layout.HostUrl}/s3-events", "--quiet"],
             () => HttpReadyAsync(layout.S3Url),
             new Dictionary<string, string> { ["NODE_OPTIONS"] = "--openssl-legacy-provider" });
         var config = WriteStepFunctionsConfig();
@@ -114,6 +114,9 @@ public sealed class Sandbox(SandboxLayout layout, TextWriter console)
     });
 
     public IObjectStore Bucket() => new S3ObjectStore(S3ClientFactory.Create(SandboxLayout.Region, layout.S3Url), SandboxLayout.Bucket);
+
+    /// <summary>The off-site copy the replication stand-in fills (a second bucket on the same s3rver).</summary>
+    public IObjectStore OffsiteBucket() => new S3ObjectStore(S3ClientFactory.Create(SandboxLayout.OffsiteRegion, layout.S3Url), SandboxLayout.OffsiteBucket);
 
     /// <summary>Invokes a function through the host, as a schedule or another AWS service would; throws with its error.</summary>
     public async Task<JsonNode?> InvokeFunctionAsync(string logicalId, JsonNode payload)

@@ -19,7 +19,7 @@ public static class SandboxHost
         var template = SamTemplate.Load(layout, SandboxParameters.Values);
         void Log(string message) => Console.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {message}");
         var lambdas = new LambdaHost(layout, template, Log);
-        var dispatcher = new S3EventDispatcher(lambdas, Log);
+        var dispatcher = new S3EventDispatcher(lambdas, ReplicationStandIn.For(layout, SandboxParameters.Values, Log), Log);
         var ssm = new SsmAgent(layout, template, Log);
         var ec2 = new Ec2StandIn(layout, Log);
         var events = new EventRouter(template, lambdas, () => new Aws.Protocol.StepFunctionsClient(new Aws.Protocol.AwsClientOptions
@@ -136,5 +136,11 @@ public static class SandboxParameters
         ["RpoSeconds"] = "20",
         ["AlarmEmail"] = "",
         ["AlarmTopicArn"] = "",
+        // The off-site copy is on in the sandbox, so that replication (the S3 event dispatcher's stand-in) and restores
+        // from the copy are exercised; the key is a placeholder, as s3rver does not encrypt.
+        ["OffsiteBucketName"] = SandboxLayout.OffsiteBucket,
+        ["OffsiteRegion"] = SandboxLayout.OffsiteRegion,
+        ["OffsiteAccountId"] = "",
+        ["OffsiteKmsKeyArn"] = $"arn:aws:kms:{SandboxLayout.OffsiteRegion}:{SandboxLayout.Account}:key/00000000-0000-0000-0000-000000000000",
     };
 }

@@ -10,6 +10,9 @@ public sealed record SandboxLayout(string RepoRoot, string Root, int BasePort)
     public const string Account = "000000000000";
     public const string Bucket = "lifeboat-sandbox-backups";
     public const string Cluster = "demo";
+    /// <summary>The off-site copy: a second bucket on the same s3rver, filled by the replication stand-in.</summary>
+    public const string OffsiteBucket = "lifeboat-sandbox-offsite";
+    public const string OffsiteRegion = "us-west-2";
 
     public static SandboxLayout Default(string repoRoot) => new(repoRoot, Path.Combine(repoRoot, ".sandbox"), 14300);
 

@@ -15,6 +15,8 @@ public sealed record DrillRecord
     public DateTimeOffset FinishedAt { get; init; }
     public double TotalSeconds { get; init; }
     public string? BackupId { get; init; }
+    /// <summary>"primary", or "offsite" for a restore read from the off-site copy.</summary>
+    public string? Source { get; init; }
     public string? Target { get; init; }
     public string? InstanceId { get; init; }
     /// <summary>Seconds per phase: download, prepare, start (from the restore document), replay, validate.</summary>

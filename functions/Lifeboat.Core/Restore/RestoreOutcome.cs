@@ -58,6 +58,7 @@ public sealed class RestoreOutcome(IObjectStore store, TimeProvider clock, IProg
             FinishedAt = now,
             TotalSeconds = Math.Round((now - input.StartedAt).TotalSeconds, 1),
             BackupId = plan.Backup.Id,
+            Source = plan.Source,
             Target = plan.Target.Description,
             InstanceId = input.InstanceId,
             Phases = phases,

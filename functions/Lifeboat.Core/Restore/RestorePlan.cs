@@ -7,6 +7,9 @@ public sealed record RestorePlan
     public required string Mode { get; init; }
     public bool KeepInstance { get; init; }
     public required string InstanceType { get; init; }
+    /// <summary>"primary" or "offsite": which bucket the backup and binlogs are read from (<see cref="SourceBucket"/>).</summary>
+    public string Source { get; init; } = RestoreSources.Primary;
+    public string? SourceBucket { get; init; }
     public int DiskGiB { get; init; }
     public required RestoreSource Backup { get; init; }
     public required RestorePoint Target { get; init; }

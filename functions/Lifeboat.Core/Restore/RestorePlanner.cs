@@ -60,11 +60,20 @@ public static class RestorePlanner
         {
             throw new InvalidInputException("target names more than one point: give exactly one of { \"latest\": true }, { \"time\": \"ISO-8601\" } or { \"beforeGtid\": \"domain-server-sequence\" }.");
         }
+        if (target is not null && forms == 0)
+        {
+            throw new InvalidInputException("target names no point: give exactly one of { \"latest\": true }, { \"time\": \"ISO-8601\" } or { \"beforeGtid\": \"domain-server-sequence\" }, or leave target out for the latest point.");
+        }
+        if (request.Source is not (null or RestoreSources.Primary or RestoreSources.Offsite))
+        {
+            throw new InvalidInputException($"source '{Storage.Names.Shorten(request.Source)}' is not known: use \"primary\" (the deployment's bucket, the default) or \"offsite\" (its off-site copy).");
+        }
         if (request.Mode == RestoreModes.Drill && (target?.Time is not null || target?.BeforeGtid is not null))
         {
             throw new InvalidInputException("a drill restores the newest verified backup to its own point; use mode \"restore\" for a time or a GTID.");
         }
-        if (target?.BeforeGtid is { } gtid && !Gtid.TryParse(gtid, out _))
+        // Digits and dashes only: Gtid.TryParse forgives surrounding whitespace, which must not reach a command parameter.
+        if (target?.BeforeGtid is { } gtid && (gtid.Any(c => !char.IsAsciiDigit(c) && c != '-') || !Gtid.TryParse(gtid, out _)))
         {
             throw new InvalidInputException($"beforeGtid '{Storage.Names.Shorten(gtid)}' is not a MariaDB GTID: use domain-server-sequence, e.g. 0-1-4242 (./run sandbox find-destructive lists candidates).");
         }

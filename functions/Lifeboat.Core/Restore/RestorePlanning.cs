@@ -8,7 +8,9 @@ using Lifeboat.Core.Storage;
 
 namespace Lifeboat.Core.Restore;
 
-public sealed record RestoreSettings(string Bucket, string DefaultInstanceType);
+/// <param name="OffsiteBucket">The off-site copy's bucket (template parameter OffsiteBucketName); null when there is none.</param>
+/// <param name="OffsiteRegion">Its region, passed to the restore target's documents; null for the deployment's own.</param>
+public sealed record RestoreSettings(string Bucket, string DefaultInstanceType, string? OffsiteBucket = null, string? OffsiteRegion = null);
 
 /// <summary>The Plan step's input: the execution's own input and name (reports and drill records are keyed by it).</summary>
 public sealed record PlanRestoreInput
@@ -17,8 +19,12 @@ public sealed record PlanRestoreInput
     public required string ExecutionName { get; init; }
 }
 
-/// <summary>The restore workflow's first step: validate, choose from the catalog, size the instance, estimate.</summary>
-public sealed partial class RestorePlanning(IObjectStore store, RestoreSettings settings, TimeProvider clock)
+/// <summary>
+/// The restore workflow's first step: validate, choose from the catalog, size the instance, estimate. With
+/// <c>"source": "offsite"</c> the catalog, manifest, backup and binlogs come from the off-site copy (<paramref name="offsite"/>);
+/// reports, assertions and drill records stay in the deployment's bucket.
+/// </summary>
+public sealed partial class RestorePlanning(IObjectStore store, RestoreSettings settings, TimeProvider clock, IObjectStore? offsite = null)
 {
     private const long GiB = 1L << 30;
     // Rates used until drills have measured this cluster's own.
@@ -40,11 +46,19 @@ public sealed partial class RestorePlanning(IObjectStore store, RestoreSettings 
         {
             throw new InvalidInputException($"execution name '{Names.Shorten(input.ExecutionName)}' cannot name a report: use letters, digits, '-', '_', '.' and ':'.");
         }
+        var fromOffsite = request.Source == RestoreSources.Offsite;
+        if (fromOffsite && (offsite is null || settings.OffsiteBucket is null))
+        {
+            throw new InvalidInputException("source \"offsite\" needs an off-site copy, and this deployment has none: deploy with OffsiteBucketName, OffsiteRegion and OffsiteKmsKeyArn (README, \"The off-site copy\"), or leave source out.");
+        }
+        var source = fromOffsite ? offsite! : store;
+        var sourceBucket = fromOffsite ? settings.OffsiteBucket! : settings.Bucket;
+        var sourceRegion = fromOffsite ? settings.OffsiteRegion ?? "" : "";
         var cluster = request.Cluster!;
-        var reader = new CatalogReader(store);
+        var reader = new CatalogReader(source);
         var choice = RestorePlanner.Choose(request, await reader.BackupsAsync(cluster, cancellationToken), await reader.BinlogsAsync(cluster, cancellationToken), clock.GetUtcNow());
         var backup = choice.Backup;
-        var manifestBytes = await store.GetBytesAsync(backup.ManifestKey, cancellationToken)
+        var manifestBytes = await source.GetBytesAsync(backup.ManifestKey, cancellationToken)
             ?? throw new TargetNotRestorableException($"backup {backup.BackupId} is cataloged but its manifest {backup.ManifestKey} is gone (nothing was launched).");
         var manifest = JsonSerializer.Deserialize(manifestBytes, LifeboatJson.Default.BackupManifest)!;
         var reportKey = $"{S3Layout.ReportsPrefix}{cluster}/{input.ExecutionName}/validation.json";
@@ -56,6 +70,8 @@ public sealed partial class RestorePlanning(IObjectStore store, RestoreSettings 
             Mode = request.Mode!,
             KeepInstance = request.KeepInstance,
             InstanceType = instanceType,
+            Source = fromOffsite ? RestoreSources.Offsite : RestoreSources.Primary,
+            SourceBucket = sourceBucket,
             DiskGiB = DiskGiB(manifest, replay),
             Backup = new RestoreSource
             {
@@ -72,7 +88,8 @@ public sealed partial class RestorePlanning(IObjectStore store, RestoreSettings 
             RestoreParameters = new Dictionary<string, string>
             {
                 ["Cluster"] = cluster,
-                ["Bucket"] = settings.Bucket,
+                ["Bucket"] = sourceBucket,
+                ["Region"] = sourceRegion,
                 ["BackupId"] = backup.BackupId,
                 ["Sha256"] = backup.Sha256!,
                 ["RawBytes"] = manifest.Sizes.RawBytes.ToString(CultureInfo.InvariantCulture),
@@ -85,7 +102,8 @@ public sealed partial class RestorePlanning(IObjectStore store, RestoreSettings 
                 ? new Dictionary<string, string>
                 {
                     ["Cluster"] = cluster,
-                    ["Bucket"] = settings.Bucket,
+                    ["Bucket"] = sourceBucket,
+                    ["Region"] = sourceRegion,
                     ["ServerUuid"] = replay.ServerUuid!,
                     ["Files"] = string.Join(',', replay.Files),
                     ["StartPosition"] = backup.GtidSlavePos!,

@@ -1,9 +1,13 @@
+using System.Text.Json.Serialization;
+
 namespace Lifeboat.Core.Restore;
 
 /// <summary>
 /// The restore state machine's input: <c>{ "cluster": "orders", "mode": "drill" | "restore", "target": { "latest": true }
-/// | { "time": "2026-11-21T14:03:00Z" } | { "beforeGtid": "0-1-4242" }, "keepInstance": false, "instanceType": "r6i.2xlarge" }</c>.
+/// | { "time": "2026-11-21T14:03:00Z" } | { "beforeGtid": "0-1-4242" }, "keepInstance": false, "instanceType": "r6i.2xlarge",
+/// "source": "primary" | "offsite" }</c>. Unknown fields are refused: a misspelt "tiem" must not become a restore to the latest point.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record RestoreRequest
 {
     public string? Cluster { get; init; }
@@ -11,8 +15,11 @@ public sealed record RestoreRequest
     public RestoreTarget? Target { get; init; }
     public bool KeepInstance { get; init; }
     public string? InstanceType { get; init; }
+    /// <summary>Where the backups are read from: the deployment's bucket (the default) or its off-site copy.</summary>
+    public string? Source { get; init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record RestoreTarget
 {
     public bool? Latest { get; init; }
@@ -26,4 +33,12 @@ public static class RestoreModes
     public const string Drill = "drill";
     /// <summary>An operator's point-in-time restore.</summary>
     public const string Restore = "restore";
+}
+
+public static class RestoreSources
+{
+    /// <summary>The deployment's own bucket.</summary>
+    public const string Primary = "primary";
+    /// <summary>The off-site copy the bucket replicates to (another region or account).</summary>
+    public const string Offsite = "offsite";
 }

@@ -43,8 +43,11 @@ public static partial class Names
     public static string NewBackupId(DateTimeOffset now, string suffix) =>
         now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + suffix;
 
+    /// <summary>A value as an error message shows it: at most 64 characters, control characters as '?' (no NUL or newline in a log).</summary>
     internal static string Shorten(string? value) =>
-        value is null ? "(missing)" : value.Length > 64 ? value[..64] + "…" : value;
+        value is null
+            ? "(missing)"
+            : new string((value.Length > 64 ? value[..64] + "…" : value).Select(c => char.IsControl(c) ? '?' : c).ToArray());
 
     // \z, not $: in .NET, $ also matches before a trailing newline, which must never reach a key or a parameter.
     [GeneratedRegex("^" + Cluster + @"\z")]

@@ -1,8 +1,10 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Lifeboat.Core.Workflow;
 
 /// <summary>The backup state machine's input: <c>{ "cluster": "orders", "replicas": ["i-…"] }</c>; replicas found by tag when omitted.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record BackupRequest
 {
     public string? Cluster { get; init; }

@@ -50,6 +50,7 @@ public class RestorePlanningTests
         {
             ["Cluster"] = Cluster,
             ["Bucket"] = RestoreScenario.Bucket,
+            ["Region"] = "",
             ["BackupId"] = newest.BackupId,
             ["Sha256"] = newest.Sha256!,
             ["RawBytes"] = (40 * GiB).ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -120,6 +121,7 @@ public class RestorePlanningTests
         {
             ["Cluster"] = Cluster,
             ["Bucket"] = RestoreScenario.Bucket,
+            ["Region"] = "",
             ["ServerUuid"] = Primary,
             ["Files"] = string.Join(',', files),
             ["StartPosition"] = newest.GtidSlavePos!,
