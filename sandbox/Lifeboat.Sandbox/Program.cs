@@ -47,6 +47,7 @@ try
         ["sandbox", "find-destructive", "--since", var since] => await FindDestructive(since),
         ["sandbox", "watchdog"] => await Watchdog(),
         ["sandbox", "alarms"] => Alarms(),
+        ["sandbox", "schedule", var schedule] => await Schedule(schedule),
         ["sandbox", "drill"] => await Restore(new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["mode"] = "drill" }),
         ["sandbox", "restore", .. var options] => await Restore(RestoreInput(options)),
         ["sandbox", "retention"] => await Retention(dryRun: false),
@@ -210,6 +211,13 @@ async Task<int> Watchdog()
     return 0;
 }
 
+async Task<int> Schedule(string schedule)
+{
+    var outcome = await sandbox.RunScheduleAsync(schedule, TimeSpan.FromMinutes(30));
+    Console.WriteLine(outcome.Succeeded ? outcome.Output : $"{outcome.Status} {outcome.Error}: {outcome.Cause}");
+    return outcome.Succeeded ? 0 : 1;
+}
+
 int Alarms()
 {
     var alarms = sandbox.Alarms();
@@ -280,6 +288,7 @@ static int Usage()
                ./run sandbox up | down | destroy | status | load-sample | backup | ship-binlogs | catalog [--json] | retention [--dry-run] | drill | find-destructive [--since <time>] [--json] | watchdog | alarms
                ./run sandbox restore --latest | --to <time> | --before-gtid <gtid> [--keep]
                ./run sandbox sql <primary|replica> "<SQL>"
+               ./run sandbox schedule DailyBackup | DailyDrill | ShippingSchedule | WatchdogSchedule   (over every cluster)
                ./run ops status --bucket <BucketName> [--cluster <name>] [--region <region>]
                ./run ops find-destructive --bucket <BucketName> [--cluster <name>] [--since <ISO time>]
                ./run ops restore --state-machine-arn <RestoreStateMachineArn> --bucket <BucketName> [--cluster <name>]

@@ -140,6 +140,18 @@ public sealed class Sandbox(SandboxLayout layout, TextWriter console)
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>
+    /// Does what one of template.yaml's schedules does when it fires: starts its state machine with its input, Scheduler's
+    /// scheduled time filled in with now, and follows the execution to the end.
+    /// </summary>
+    public Task<ExecutionOutcome> RunScheduleAsync(string schedule, TimeSpan timeout)
+    {
+        var spec = SamTemplate.Load(layout, SandboxParameters.Values).Schedules.FirstOrDefault(s => s.Name == schedule)
+            ?? throw new ArgumentException($"template.yaml has no schedule {schedule}");
+        var input = spec.Input.Replace("<aws.scheduler.scheduled-time>", DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        return RunStateMachineAsync(spec.Target, JsonNode.Parse(input)!, timeout);
+    }
+
     /// <summary>Starts an execution and follows it to the end.</summary>
     public async Task<ExecutionOutcome> RunStateMachineAsync(string logicalId, JsonNode input, TimeSpan timeout)
     {

@@ -22,6 +22,7 @@ public static class SandboxHost
         var dispatcher = new S3EventDispatcher(lambdas, Log);
         var ssm = new SsmAgent(layout, template, Log);
         var ec2 = new Ec2StandIn(layout, Log);
+        var states = new StatesIntegration(layout, Log);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -54,6 +55,14 @@ public static class SandboxHost
                 response.StatusCode = 400;
                 await response.WriteAsync(new JsonObject { ["errorType"] = e.ErrorType, ["errorMessage"] = e.Message }.ToJsonString());
             }
+        });
+        app.MapPost("/sdk/states/{action}", async (string action, HttpRequest request, HttpResponse response) =>
+        {
+            response.ContentType = "application/json";
+            var body = await JsonNode.ParseAsync(request.Body) ?? new JsonObject();
+            var (status, result) = await states.HandleAsync(action, body);
+            response.StatusCode = status;
+            await response.WriteAsync(result.ToJsonString());
         });
         app.MapPost("/s3-events", async (HttpRequest request) =>
         {
