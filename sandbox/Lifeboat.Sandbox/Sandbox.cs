@@ -142,13 +142,14 @@ public sealed class Sandbox(SandboxLayout layout, TextWriter console)
 
     /// <summary>
     /// Does what one of template.yaml's schedules does when it fires: starts its state machine with its input, Scheduler's
-    /// scheduled time filled in with now, and follows the execution to the end.
+    /// scheduled time filled in (now, unless given), and follows the execution to the end.
     /// </summary>
-    public Task<ExecutionOutcome> RunScheduleAsync(string schedule, TimeSpan timeout)
+    public Task<ExecutionOutcome> RunScheduleAsync(string schedule, TimeSpan timeout, DateTimeOffset? scheduledTime = null)
     {
         var spec = SamTemplate.Load(layout, SandboxParameters.Values).Schedules.FirstOrDefault(s => s.Name == schedule)
             ?? throw new ArgumentException($"template.yaml has no schedule {schedule}");
-        var input = spec.Input.Replace("<aws.scheduler.scheduled-time>", DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var at = (scheduledTime ?? DateTimeOffset.UtcNow).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var input = spec.Input.Replace("<aws.scheduler.scheduled-time>", at, StringComparison.Ordinal);
         return RunStateMachineAsync(spec.Target, JsonNode.Parse(input)!, timeout);
     }
 
@@ -163,17 +164,24 @@ public sealed class Sandbox(SandboxLayout layout, TextWriter console)
             Input = input.ToJsonString(),
         }, CancellationToken.None);
         Console.Error.WriteLine($"started {started.ExecutionArn}");
+        return await FollowExecutionAsync(started.ExecutionArn!, timeout);
+    }
+
+    /// <summary>Follows an execution, however it was started, to the end.</summary>
+    public async Task<ExecutionOutcome> FollowExecutionAsync(string executionArn, TimeSpan timeout)
+    {
+        using var sfn = StepFunctions();
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var execution = await sfn.DescribeExecutionAsync(new DescribeExecutionRequest { ExecutionArn = started.ExecutionArn! }, CancellationToken.None);
+            var execution = await sfn.DescribeExecutionAsync(new DescribeExecutionRequest { ExecutionArn = executionArn }, CancellationToken.None);
             if (execution.Status != SfnExecutionStatus.Running)
             {
-                return new ExecutionOutcome(started.ExecutionArn!, execution.Status ?? "UNKNOWN", execution.Output, execution.Error, execution.Cause);
+                return new ExecutionOutcome(executionArn, execution.Status ?? "UNKNOWN", execution.Output, execution.Error, execution.Cause);
             }
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"{started.ExecutionArn} still running after {timeout.TotalMinutes:0} min");
+                throw new TimeoutException($"{executionArn} still running after {timeout.TotalMinutes:0} min");
             }
             await Task.Delay(500);
         }

@@ -76,7 +76,7 @@ public sealed class BinlogShipper(IRemoteCommands commands, IObjectStore store, 
         {
             1 => primaries[0].InstanceId,
             0 => throw new BinlogShippingFailedException(
-                $"cluster '{cluster}' has no online instance tagged lifeboat:role=primary: tag the binlog source, or set the BinlogSourceInstanceId parameter."),
+                $"cluster '{cluster}' has no online instance tagged lifeboat:role=primary: tag the binlog source, or name it as the cluster's binlogSource in config/clusters.json (the BinlogSourceInstanceId parameter for the template's one cluster)."),
             _ => throw new BinlogShippingFailedException(
                 $"cluster '{cluster}' has {primaries.Count} instances tagged lifeboat:role=primary ({string.Join(", ", primaries.Select(p => p.InstanceId))}): exactly one may be the binlog source."),
         };

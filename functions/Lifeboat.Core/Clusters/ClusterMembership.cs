@@ -9,14 +9,20 @@ namespace Lifeboat.Core.Clusters;
 /// </summary>
 public static class ClusterMembership
 {
-    public static async Task RequireAsync(IRemoteCommands commands, string cluster, string instanceId, string role, CancellationToken cancellationToken)
+    public static Task RequireAsync(IRemoteCommands commands, string cluster, string instanceId, string role, CancellationToken cancellationToken) =>
+        RequireAllAsync(commands, cluster, [instanceId], role, cancellationToken);
+
+    public static async Task RequireAllAsync(IRemoteCommands commands, string cluster, IReadOnlyCollection<string> instanceIds, string role, CancellationToken cancellationToken)
     {
-        var members = await commands.FindInstancesAsync(new Dictionary<string, string> { ["lifeboat:cluster"] = cluster }, cancellationToken);
-        if (!members.Any(m => m.InstanceId == instanceId))
+        var members = (await commands.FindInstancesAsync(new Dictionary<string, string> { ["lifeboat:cluster"] = cluster }, cancellationToken))
+            .Select(m => m.InstanceId)
+            .ToHashSet(StringComparer.Ordinal);
+        var strangers = instanceIds.Where(id => !members.Contains(id)).ToList();
+        if (strangers.Count > 0)
         {
             throw new InstanceNotInClusterException(
-                $"{role} {instanceId} is not tagged lifeboat:cluster={cluster} (or is not registered with SSM): nothing was sent to it. "
-                + $"Tag it lifeboat:cluster={cluster} if it belongs to cluster '{cluster}', or name an instance of that cluster in config/clusters.json.");
+                $"{role}{(strangers.Count == 1 ? "" : "s")} {string.Join(", ", strangers)} {(strangers.Count == 1 ? "is" : "are")} not tagged lifeboat:cluster={cluster} (or not registered with SSM): nothing was sent. "
+                + $"Tag {(strangers.Count == 1 ? "it" : "them")} lifeboat:cluster={cluster} if {(strangers.Count == 1 ? "it belongs" : "they belong")} to cluster '{cluster}', or name instances of that cluster in config/clusters.json.");
         }
     }
 }
