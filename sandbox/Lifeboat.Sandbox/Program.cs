@@ -288,7 +288,7 @@ static int Usage()
                ./run sandbox up | down | destroy | status | load-sample | backup | ship-binlogs | catalog [--json] | retention [--dry-run] | drill | find-destructive [--since <time>] [--json] | watchdog | alarms
                ./run sandbox restore --latest | --to <time> | --before-gtid <gtid> [--keep]
                ./run sandbox sql <primary|replica> "<SQL>"
-               ./run sandbox schedule DailyBackup | DailyDrill | ShippingSchedule | WatchdogSchedule   (over every cluster)
+               ./run sandbox schedule DailyBackup | DailyDrill | ShippingSchedule | WatchdogSchedule | DailyRetention   (every cluster)
                ./run ops status --bucket <BucketName> [--cluster <name>] [--region <region>]
                ./run ops find-destructive --bucket <BucketName> [--cluster <name>] [--since <ISO time>]
                ./run ops restore --state-machine-arn <RestoreStateMachineArn> --bucket <BucketName> [--cluster <name>]

@@ -125,11 +125,13 @@ public sealed class ClusterFanOutTests(SandboxFixture fixture)
         Assert.Contains($"clusters[1] (\"{Ghost}\"): unknown field \"maxLagSecond\"", fanOut.Cause);
     }
 
-    [Fact]
-    public async Task Without_A_Cluster_Configuration_The_Schedules_Run_The_Template_Cluster()
+    [Theory]
+    [InlineData("WatchdogSchedule")]
+    [InlineData("DailyRetention")]
+    public async Task Without_A_Cluster_Configuration_The_Schedules_Run_The_Template_Cluster(string schedule)
     {
         // Act
-        var fanOut = await fixture.Sandbox.RunScheduleAsync("WatchdogSchedule", Timeout);
+        var fanOut = await fixture.Sandbox.RunScheduleAsync(schedule, Timeout);
 
         // Assert
         Assert.True(fanOut.Succeeded, $"{fanOut.Error}: {fanOut.Cause}");

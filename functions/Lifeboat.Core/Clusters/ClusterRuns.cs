@@ -10,8 +10,9 @@ public static class ScheduledTasks
     public const string Drill = "drill";
     public const string ShipBinlogs = "ship-binlogs";
     public const string Watchdog = "watchdog";
+    public const string Retention = "retention";
 
-    public static readonly IReadOnlyList<string> All = [Backup, Drill, ShipBinlogs, Watchdog];
+    public static readonly IReadOnlyList<string> All = [Backup, Drill, ShipBinlogs, Watchdog, Retention];
 }
 
 /// <summary>The fan-out's input, as each schedule sends it: the task, and the time EventBridge Scheduler fired.</summary>
@@ -83,7 +84,8 @@ public static class ClusterRunPlanner
         ScheduledTasks.Backup => new ClusterTaskInput { Cluster = cluster.Name, Replicas = cluster.Replicas, MaxLagSeconds = cluster.MaxLagSeconds },
         ScheduledTasks.Drill => new ClusterTaskInput { Cluster = cluster.Name, Mode = "drill" },
         ScheduledTasks.ShipBinlogs => new ClusterTaskInput { Cluster = cluster.Name, BinlogSource = cluster.BinlogSource },
-        _ => new ClusterTaskInput { Cluster = cluster.Name, MaxLagSeconds = cluster.MaxLagSeconds },
+        ScheduledTasks.Watchdog => new ClusterTaskInput { Cluster = cluster.Name, MaxLagSeconds = cluster.MaxLagSeconds },
+        _ => new ClusterTaskInput { Cluster = cluster.Name },
     };
 
     /// <summary>A run started by hand has no scheduled time (or Scheduler's placeholder unreplaced): it is named after now.</summary>

@@ -68,6 +68,7 @@ public class ClusterRunPlannerTests
     [InlineData(ScheduledTasks.Drill, """{"cluster":"main","mode":"drill"}""")]
     [InlineData(ScheduledTasks.ShipBinlogs, """{"cluster":"main"}""")]
     [InlineData(ScheduledTasks.Watchdog, """{"cluster":"main"}""")]
+    [InlineData(ScheduledTasks.Retention, """{"cluster":"main"}""")]
     public void Template_Cluster_Alone_Gets_The_Inputs_Its_Schedules_Always_Sent(string task, string expected)
     {
         // Act
@@ -111,7 +112,7 @@ public class ClusterRunPlannerTests
         var error = Assert.Throws<InvalidInputException>(() => Plan(task!));
 
         // Assert
-        Assert.Contains("use one of backup, drill, ship-binlogs, watchdog", error.Message);
+        Assert.Contains("use one of backup, drill, ship-binlogs, watchdog, retention", error.Message);
     }
 
     [Fact]
