@@ -1,3 +1,4 @@
+using Lifeboat.Core;
 using Lifeboat.Core.Clusters;
 using Lifeboat.Core.Json;
 using Lifeboat.Core.Storage;
@@ -12,6 +13,7 @@ public sealed class ListClustersFunction
 {
     private readonly IObjectStore _store;
     private readonly ClusterDefinition _fallback;
+    private readonly ConsoleProgressLog _log = new();
 
     public ListClustersFunction() : this(FunctionSettings.FromProcess())
     {
@@ -29,6 +31,7 @@ public sealed class ListClustersFunction
         var request = await LambdaIO.ReadAsync(input, LifeboatJson.Default.ListClustersRequest);
         var (clusters, source) = await ClusterConfiguration.LoadAsync(_store, _fallback, CancellationToken.None);
         var plan = ClusterRunPlanner.Plan(request, clusters, source, DateTimeOffset.UtcNow);
+        _log.Info($"{plan.Task} for {plan.Clusters.Count} cluster(s) from {plan.Source}: {string.Join(", ", plan.Clusters.Select(c => c.Cluster))}");
         return LambdaIO.Write(plan, LifeboatJson.Default.ClusterRunPlan);
     }
 }
