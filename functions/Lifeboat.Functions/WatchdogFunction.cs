@@ -27,7 +27,7 @@ public sealed class WatchdogFunction
     public async Task<Stream> Handle(Stream input)
     {
         var request = await LambdaIO.ReadAsync(input, LifeboatJson.Default.WatchdogRequest);
-        var report = await _watchdog.CheckAsync(request.Cluster ?? _cluster, CancellationToken.None);
+        var report = await _watchdog.CheckAsync(request.Cluster ?? _cluster, request.MaxLagSeconds, CancellationToken.None);
         return LambdaIO.Write(report, LifeboatJson.Default.WatchdogReport);
     }
 }

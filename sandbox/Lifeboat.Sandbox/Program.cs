@@ -58,6 +58,7 @@ try
         ["sandbox", "find-destructive", "--since", var since] => await FindDestructive(CliArguments.Time("--since", since).ToString("O", CultureInfo.InvariantCulture)),
         ["sandbox", "watchdog"] => await Watchdog(),
         ["sandbox", "alarms"] => Alarms(),
+        ["sandbox", "schedule", var schedule] => await Schedule(schedule),
         ["sandbox", "drill", .. var options] => await Restore(CliArguments.DrillInput(SandboxLayout.Cluster, options)),
         ["sandbox", "restore", .. var options] => await Restore(CliArguments.RestoreInput(SandboxLayout.Cluster, options)),
         ["sandbox", "retention"] => await Retention(dryRun: false),
@@ -194,6 +195,13 @@ async Task<int> Watchdog()
     return 0;
 }
 
+async Task<int> Schedule(string schedule)
+{
+    var outcome = await sandbox.RunScheduleAsync(schedule, TimeSpan.FromMinutes(30));
+    Console.WriteLine(outcome.Succeeded ? outcome.Output : $"{outcome.Status} {outcome.Error}: {outcome.Cause}");
+    return outcome.Succeeded ? 0 : 1;
+}
+
 int Alarms()
 {
     var alarms = sandbox.Alarms();
@@ -264,6 +272,7 @@ static int Usage()
                ./run sandbox up | down | destroy | status | load-sample | backup | ship-binlogs | catalog [--json] | retention [--dry-run] | drill [--offsite] | find-destructive [--since <time>] [--json] | watchdog | alarms
                ./run sandbox restore --latest | --to <time> | --before-gtid <gtid> [--keep] [--offsite]
                ./run sandbox sql <primary|replica> "<SQL>"
+               ./run sandbox schedule DailyBackup | DailyDrill | ShippingSchedule | WatchdogSchedule | DailyRetention   (every cluster)
                ./run ops status --bucket <BucketName> [--cluster <name>] [--region <region>]
                ./run ops find-destructive --bucket <BucketName> [--cluster <name>] [--since <ISO time>]
                ./run ops restore --state-machine-arn <RestoreStateMachineArn> --bucket <BucketName> [--cluster <name>]

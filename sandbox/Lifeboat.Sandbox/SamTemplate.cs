@@ -14,6 +14,10 @@ public sealed class SamTemplate
     public required IReadOnlyDictionary<string, string> Documents { get; init; }
     public required IReadOnlyList<StateMachineSpec> StateMachines { get; init; }
     public required IReadOnlyList<AlarmSpec> Alarms { get; init; }
+    public required IReadOnlyList<ScheduleSpec> Schedules { get; init; }
+
+    /// <summary>An EventBridge Scheduler schedule (a ScheduleV2 event): what it starts, when, with which input.</summary>
+    public sealed record ScheduleSpec(string Name, string Target, string Expression, string Input);
 
     /// <summary>EventBridge rules (Events of type EventBridgeRule) and the function or state machine each targets.</summary>
     public required IReadOnlyList<EventRuleSpec> EventRules { get; init; }
@@ -66,11 +70,18 @@ public sealed class SamTemplate
         var machines = new List<StateMachineSpec>();
         var alarms = new List<AlarmSpec>();
         var rules = new List<EventRuleSpec>();
+        var schedules = new List<ScheduleSpec>();
         foreach (var (idNode, node) in resources.Children)
         {
             var id = idNode.ToString();
             var type = node["Type"].ToString();
             var props = node is YamlMappingNode m && m.Children.TryGetValue("Properties", out var p) ? (YamlMappingNode)p : new YamlMappingNode();
+            if (Child(props, "Events") is YamlMappingNode events)
+            {
+                schedules.AddRange(events.Children
+                    .Where(e => e.Value["Type"].ToString() == "ScheduleV2")
+                    .Select(e => new ScheduleSpec(e.Key.ToString(), id, resolver.Resolve(e.Value["Properties"]["ScheduleExpression"]), resolver.Resolve(e.Value["Properties"]["Input"]))));
+            }
             switch (type)
             {
                 case "AWS::Serverless::Function":
@@ -120,7 +131,7 @@ public sealed class SamTemplate
                     break;
             }
         }
-        return new SamTemplate { Functions = functions, Documents = documents, StateMachines = machines, Alarms = alarms, EventRules = rules };
+        return new SamTemplate { Functions = functions, Documents = documents, StateMachines = machines, Alarms = alarms, EventRules = rules, Schedules = schedules };
     }
 
     /// <summary>The sandbox names each document after its logical id, as CloudFormation would prefix it with the stack's.</summary>

@@ -193,8 +193,8 @@ public sealed class Sandbox(SandboxLayout layout, TextWriter console)
         return started.ExecutionArn!;
     }
 
-    /// <summary>Follows an execution to its end.</summary>
-    public async Task<ExecutionOutcome> WaitForExecutionAsync(string executionArn, TimeSpan timeout)
+    /// <summary>Follows an execution, however it was started, to the end.</summary>
+    public async Task<ExecutionOutcome> FollowExecutionAsync(string executionArn, TimeSpan timeout)
     {
         using var sfn = StepFunctions();
         var deadline = DateTime.UtcNow + timeout;
@@ -213,12 +213,25 @@ public sealed class Sandbox(SandboxLayout layout, TextWriter console)
         }
     }
 
+    /// <summary>
+    /// Does what one of template.yaml's schedules does when it fires: starts its state machine with its input, Scheduler's
+    /// scheduled time filled in (now, unless given), and follows the execution to the end.
+    /// </summary>
+    public Task<ExecutionOutcome> RunScheduleAsync(string schedule, TimeSpan timeout, DateTimeOffset? scheduledTime = null)
+    {
+        var spec = SamTemplate.Load(layout, SandboxParameters.Values).Schedules.FirstOrDefault(s => s.Name == schedule)
+            ?? throw new ArgumentException($"template.yaml has no schedule {schedule}");
+        var at = (scheduledTime ?? DateTimeOffset.UtcNow).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var input = spec.Input.Replace("<aws.scheduler.scheduled-time>", at, StringComparison.Ordinal);
+        return RunStateMachineAsync(spec.Target, JsonNode.Parse(input)!, timeout);
+    }
+
     /// <summary>Starts an execution and follows it to the end.</summary>
     public async Task<ExecutionOutcome> RunStateMachineAsync(string logicalId, JsonNode input, TimeSpan timeout)
     {
         var executionArn = await StartStateMachineAsync(logicalId, input);
         Console.Error.WriteLine($"started {executionArn}");
-        return await WaitForExecutionAsync(executionArn, timeout);
+        return await FollowExecutionAsync(executionArn, timeout);
     }
 
     private void CheckPrerequisites()

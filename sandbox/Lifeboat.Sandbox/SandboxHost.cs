@@ -28,6 +28,7 @@ public static class SandboxHost
             ServiceUrl = new Uri(layout.StepFunctionsUrl),
             Credentials = new Amazon.Runtime.BasicAWSCredentials("SANDBOX", "sandbox"),
         }), Log);
+        var states = new StatesIntegration(layout, Log);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -65,6 +66,14 @@ public static class SandboxHost
         {
             var delivered = await events.RouteAsync(await JsonNode.ParseAsync(request.Body) ?? new JsonObject());
             return Results.Json(new { delivered });
+        });
+        app.MapPost("/sdk/states/{action}", async (string action, HttpRequest request, HttpResponse response) =>
+        {
+            response.ContentType = "application/json";
+            var body = await JsonNode.ParseAsync(request.Body) ?? new JsonObject();
+            var (status, result) = await states.HandleAsync(action, body);
+            response.StatusCode = status;
+            await response.WriteAsync(result.ToJsonString());
         });
         app.MapPost("/s3-events", async (HttpRequest request) =>
         {

@@ -42,6 +42,8 @@ public sealed record SandboxLayout(string RepoRoot, string Root, int BasePort)
 
     public static string StateMachineArn(string logicalId) => $"arn:aws:states:{Region}:{Account}:stateMachine:{logicalId}";
 
+    public static string ExecutionArn(string machineLogicalId, string executionName) => $"arn:aws:states:{Region}:{Account}:execution:{machineLogicalId}:{executionName}";
+
     /// <summary>The repository root: the folder holding Serverless.sln, found upward from <paramref name="start"/>.</summary>
     public static string FindRepoRoot(string start)
     {

@@ -329,7 +329,7 @@ public sealed class AlarmTests(SandboxFixture fixture)
         {
             await WaitUntilAsync(startedWhen, arn);
             await fixture.Sandbox.SetExecutionTimeoutAsync(machine, TimeSpan.FromMilliseconds(100));
-            return await fixture.Sandbox.WaitForExecutionAsync(arn, TimeSpan.FromMinutes(5));
+            return await fixture.Sandbox.FollowExecutionAsync(arn, TimeSpan.FromMinutes(5));
         }
         finally
         {
@@ -343,7 +343,7 @@ public sealed class AlarmTests(SandboxFixture fixture)
         var arn = await fixture.Sandbox.StartStateMachineAsync(machine, input);
         await WaitUntilAsync(startedWhen, arn);
         await fixture.Sandbox.StopExecutionAsync(arn, "stopped by the alarm test");
-        return await fixture.Sandbox.WaitForExecutionAsync(arn, TimeSpan.FromMinutes(5));
+        return await fixture.Sandbox.FollowExecutionAsync(arn, TimeSpan.FromMinutes(5));
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string executionArn)

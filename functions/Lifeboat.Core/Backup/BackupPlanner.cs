@@ -52,7 +52,9 @@ public sealed class BackupPlanner(IRemoteCommands commands, ReplicaProber prober
             {
                 Names.RequireInstanceId(id);
             }
-            return replicas.Distinct().ToList();
+            var distinct = replicas.Distinct().ToList();
+            await Clusters.ClusterMembership.RequireAllAsync(commands, cluster, distinct, "replica", cancellationToken);
+            return distinct;
         }
         var tagged = await commands.FindInstancesAsync(
             new Dictionary<string, string> { ["lifeboat:cluster"] = cluster, ["lifeboat:role"] = "replica" },

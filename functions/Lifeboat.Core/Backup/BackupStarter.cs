@@ -11,6 +11,9 @@ public sealed class BackupStarter(IRemoteCommands commands, BackupSettings setti
 {
     public async Task<FollowedCommand> StartAsync(PlannedBackup backup, CancellationToken cancellationToken)
     {
+        Storage.Names.RequireCluster(backup.Cluster);
+        Storage.Names.RequireInstanceId(backup.Replica.InstanceId);
+        await Clusters.ClusterMembership.RequireAsync(commands, backup.Cluster, backup.Replica.InstanceId, "replica", cancellationToken);
         var parameters = new Dictionary<string, string>
         {
             ["Cluster"] = backup.Cluster,

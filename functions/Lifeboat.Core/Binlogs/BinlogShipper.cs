@@ -10,6 +10,9 @@ public sealed record BinlogShippingSettings(string Cluster, string Bucket, strin
 public sealed record ShipBinlogsRequest
 {
     public string? Cluster { get; init; }
+
+    /// <summary>"by-tag" or an instance id, from config/clusters.json; absent means the function's BinlogSourceInstanceId.</summary>
+    public string? BinlogSource { get; init; }
 }
 
 public sealed record ShipBinlogsResult
@@ -30,8 +33,18 @@ public sealed class BinlogShipper(IRemoteCommands commands, IObjectStore store, 
     {
         var cluster = request.Cluster ?? settings.Cluster;
         Names.RequireCluster(cluster);
-        var instanceId = settings.SourceInstanceId ?? await FindPrimaryAsync(cluster, cancellationToken);
-        Names.RequireInstanceId(instanceId);
+        var named = request.BinlogSource switch
+        {
+            null => settings.SourceInstanceId,
+            Clusters.ClusterConfiguration.ByTag => null,
+            var id => id,
+        };
+        if (named is not null)
+        {
+            Names.RequireInstanceId(named);
+            await Clusters.ClusterMembership.RequireAsync(commands, cluster, named, "binlog source", cancellationToken);
+        }
+        var instanceId = named ?? await FindPrimaryAsync(cluster, cancellationToken);
 
         var result = await new CommandRunner(commands, clock).RunAsync(
             new RemoteCommand(instanceId, settings.Document,
@@ -63,7 +76,7 @@ public sealed class BinlogShipper(IRemoteCommands commands, IObjectStore store, 
         {
             1 => primaries[0].InstanceId,
             0 => throw new BinlogShippingFailedException(
-                $"cluster '{cluster}' has no online instance tagged lifeboat:role=primary: tag the binlog source, or set the BinlogSourceInstanceId parameter."),
+                $"cluster '{cluster}' has no online instance tagged lifeboat:role=primary: tag the binlog source, or name it as the cluster's binlogSource in config/clusters.json (the BinlogSourceInstanceId parameter for the template's one cluster)."),
             _ => throw new BinlogShippingFailedException(
                 $"cluster '{cluster}' has {primaries.Count} instances tagged lifeboat:role=primary ({string.Join(", ", primaries.Select(p => p.InstanceId))}): exactly one may be the binlog source."),
         };

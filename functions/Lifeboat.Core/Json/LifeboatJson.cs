@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Lifeboat.Core.Backup;
 using Lifeboat.Core.Binlogs;
 using Lifeboat.Core.Catalog;
+using Lifeboat.Core.Clusters;
 using Lifeboat.Core.Commands;
 using Lifeboat.Core.Events;
 using Lifeboat.Core.Forensics;
@@ -57,4 +58,7 @@ namespace Lifeboat.Core.Json;
 [JsonSerializable(typeof(IReadOnlyList<RetentionResult>))]
 [JsonSerializable(typeof(ShipBinlogsResult))]
 [JsonSerializable(typeof(IReadOnlyList<BinlogCatalogEntry>))]
+[JsonSerializable(typeof(ListClustersRequest))]
+[JsonSerializable(typeof(ClusterRunPlan))]
+[JsonSerializable(typeof(ClusterTaskInput))]
 public sealed partial class LifeboatJson : JsonSerializerContext;

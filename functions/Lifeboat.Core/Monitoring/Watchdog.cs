@@ -11,6 +11,9 @@ namespace Lifeboat.Core.Monitoring;
 public sealed record WatchdogRequest
 {
     public string? Cluster { get; init; }
+
+    /// <summary>The cluster's lag threshold from config/clusters.json; absent means the function's MaxLagSeconds.</summary>
+    public long? MaxLagSeconds { get; init; }
 }
 
 /// <summary>What the watchdog measured; every figure is also emitted as a metric, and an absent one is what the alarms call missing.</summary>
@@ -33,9 +36,14 @@ public sealed record WatchdogReport
 /// </summary>
 public sealed class Watchdog(IObjectStore store, IRemoteCommands commands, ReplicaProber prober, ReplicaPolicy policy, TimeProvider clock, IProgressLog log)
 {
-    public async Task<WatchdogReport> CheckAsync(string cluster, CancellationToken cancellationToken)
+    public async Task<WatchdogReport> CheckAsync(string cluster, long? maxLagSeconds, CancellationToken cancellationToken)
     {
         Names.RequireCluster(cluster);
+        if (maxLagSeconds is < 0 or > 86_400)
+        {
+            throw new InvalidInputException($"maxLagSeconds {maxLagSeconds} is out of range: use 0 to 86400 seconds.");
+        }
+        var clusterPolicy = maxLagSeconds is { } lagLimit ? policy with { MaxLagSeconds = lagLimit } : policy;
         var now = clock.GetUtcNow();
         var reader = new CatalogReader(store);
         var binlogs = await reader.BinlogsAsync(cluster, cancellationToken);
@@ -52,7 +60,7 @@ public sealed class Watchdog(IObjectStore store, IRemoteCommands commands, Repli
         var replicas = (await commands.FindInstancesAsync(
             new Dictionary<string, string> { ["lifeboat:cluster"] = cluster, ["lifeboat:role"] = "replica" }, cancellationToken))
             .Where(i => i.Online).Select(i => i.InstanceId).ToList();
-        var verdicts = replicas.Count == 0 ? [] : (await prober.ProbeAsync(replicas, cancellationToken)).Select(new ReplicaSelector(policy).Judge).ToList();
+        var verdicts = replicas.Count == 0 ? [] : (await prober.ProbeAsync(replicas, cancellationToken)).Select(new ReplicaSelector(clusterPolicy).Judge).ToList();
         if (replicas.Count == 0)
         {
             problems.Add($"no online replica is tagged lifeboat:cluster={cluster}, lifeboat:role=replica");

@@ -37,6 +37,10 @@ public static partial class Names
         }
     }
 
+    public static bool IsCluster(string? value) => value is not null && ClusterRegex().IsMatch(value);
+
+    public static bool IsInstanceId(string? value) => value is not null && InstanceIdRegex().IsMatch(value);
+
     public static bool IsBackupId(string? value) => value is not null && BackupIdRegex().IsMatch(value);
 
     /// <summary>Backup ids sort by time: <c>20261122T013000Z-a1b2c3</c>.</summary>

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Lifeboat.Core;
 using Lifeboat.Core.Backup;
+using Lifeboat.Core.Clusters;
 using Lifeboat.Core.Commands;
 using Lifeboat.Core.Replication;
 using Lifeboat.Core.Storage;
@@ -22,10 +23,20 @@ public class BackupPlannerTests
     private BackupPlanner Planner(ReplicaPolicy? policy = null) =>
         new(_commands, new ReplicaProber(_commands, StatusDocument, _clock), policy ?? ReplicaPolicy.Default, _clock);
 
+    /// <summary>A healthy replica, tagged with the cluster (registered once; the scripted tag query returns every instance).</summary>
     private ScriptedRemoteCommands Healthy(string instanceId, long lag = 0, string host = "db-replica")
     {
+        Tagged(instanceId);
         var status = CoreFixtures.HealthyStatus() with { Host = host, SecondsBehindMaster = lag };
         return _commands.Answer(instanceId, ScriptedPoll.Running(), ScriptedPoll.Success(CoreFixtures.StatusLine(status)));
+    }
+
+    private void Tagged(string instanceId)
+    {
+        if (!_commands.Instances.Any(i => i.InstanceId == instanceId))
+        {
+            _commands.Instances.Add(new ManagedInstance(instanceId, "Online", "db-replica"));
+        }
     }
 
     [Theory]
@@ -100,7 +111,21 @@ public class BackupPlannerTests
             Assert.Equal(StatusDocument, c.DocumentName);
             Assert.Empty(c.Parameters);
         });
-        Assert.Empty(_commands.TagQueries);
+        // The only tag query checks that the given replicas belong to the cluster.
+        Assert.Equal(new Dictionary<string, string> { ["lifeboat:cluster"] = "orders-db" }, Assert.Single(_commands.TagQueries));
+    }
+
+    [Fact]
+    public async Task Given_Replica_Not_Tagged_With_The_Cluster_Is_Refused_Before_Any_Command_Is_Sent()
+    {
+        Healthy(ReplicaA);
+        _commands.Answer(ReplicaB, ScriptedPoll.Success(CoreFixtures.StatusLine(CoreFixtures.HealthyStatus())));
+
+        var error = await Assert.ThrowsAsync<InstanceNotInClusterException>(
+            () => Planner().PlanAsync(new BackupRequest { Cluster = "orders-db", Replicas = [ReplicaA, ReplicaB] }, CancellationToken.None));
+
+        Assert.Contains($"replica {ReplicaB} is not tagged lifeboat:cluster=orders-db", error.Message);
+        Assert.Empty(_commands.Sent);
     }
 
     [Fact]
@@ -155,6 +180,7 @@ public class BackupPlannerTests
     public async Task Plan_Describes_The_Chosen_Replica_And_Every_Candidate()
     {
         Healthy(ReplicaA, lag: 0, host: "db-replica-1");
+        Tagged(ReplicaB);
         _commands.Answer(ReplicaB, ScriptedPoll.Success(CoreFixtures.StatusLine(CoreFixtures.HealthyStatus() with { ReadOnly = false })));
 
         var plan = await Planner().PlanAsync(new BackupRequest { Cluster = "orders-db", Replicas = [ReplicaA, ReplicaB] }, CancellationToken.None);

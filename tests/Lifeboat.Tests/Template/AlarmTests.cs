@@ -219,7 +219,7 @@ public sealed partial class AlarmTests
     public void Breaching_Alarms_Do_Not_Page_Between_Two_Watchdog_Runs()
     {
         // Arrange: the watchdog's schedule, the source of every gauge whose silence is breaching.
-        var interval = ScheduleIntervals("WatchdogFunction").ToList();
+        var interval = ScheduleIntervals("ScheduleStateMachine", "WatchdogSchedule").ToList();
         var problems = new List<string>();
 
         // Act
@@ -469,12 +469,18 @@ public sealed partial class AlarmTests
     }
 
     /// <summary>The intervals of a function's rate() schedules.</summary>
-    private static IEnumerable<TimeSpan> ScheduleIntervals(string function)
+    private static IEnumerable<TimeSpan> ScheduleIntervals(string resource, string schedule)
     {
-        var events = Map(Template.PropertiesWithGlobals(function).GetValueOrDefault("Events")) ?? [];
-        foreach (var definition in events.Values.Select(Map).Where(e => e?.GetValueOrDefault("Type") is "ScheduleV2" or "Schedule"))
+        var events = Map(Template.PropertiesWithGlobals(resource).GetValueOrDefault("Events")) ?? [];
+        foreach (var definition in events.Where(e => e.Key == schedule).Select(e => Map(e.Value)).Where(e => e?.GetValueOrDefault("Type") is "ScheduleV2" or "Schedule"))
         {
             var expression = Map(definition!.GetValueOrDefault("Properties"))?.GetValueOrDefault("ScheduleExpression") as string ?? "";
+            // cron(2/15 * * * ? *): every 15 minutes from minute 2 of each hour.
+            if (EveryNMinutesCron().Match(expression) is { Success: true } cron)
+            {
+                yield return TimeSpan.FromMinutes(int.Parse(cron.Groups["n"].Value, CultureInfo.InvariantCulture));
+                continue;
+            }
             var rate = Rate().Match(expression);
             if (!rate.Success)
             {
@@ -494,4 +500,7 @@ public sealed partial class AlarmTests
 
     [GeneratedRegex(@"^rate\((?<n>\d+) (?<unit>minutes?|hours?|days?)\)$")]
     private static partial Regex Rate();
+
+    [GeneratedRegex(@"^cron\(\d+/(?<n>\d+) \* \* \* \? \*\)$")]
+    private static partial Regex EveryNMinutesCron();
 }
