@@ -9,9 +9,10 @@ public interface IProgressLog
     void Metric(string emfLine) => Info(emfLine);
 }
 
-public sealed class ConsoleProgressLog : IProgressLog
+/// <param name="deployment">The stack the Lambda belongs to: metrics also get a [Deployment] series (<see cref="Metrics.WithDeployment"/>).</param>
+public sealed class ConsoleProgressLog(string? deployment = null) : IProgressLog
 {
     public void Info(string message) => Console.Error.WriteLine(message);
 
-    public void Metric(string emfLine) => Console.Out.WriteLine(emfLine);
+    public void Metric(string emfLine) => Console.Out.WriteLine(deployment is null ? emfLine : Metrics.WithDeployment(emfLine, deployment));
 }

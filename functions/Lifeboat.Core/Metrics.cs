@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Lifeboat.Core;
 
@@ -46,5 +47,20 @@ public static class Metrics
             json.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>
+    /// The same line with a second dimension set, [Deployment]: CloudWatch then keeps one more series per metric, across
+    /// every cluster of the deployment, so that one alarm per metric covers clusters the template does not name.
+    /// </summary>
+    public static string WithDeployment(string emfLine, string deployment)
+    {
+        var line = JsonNode.Parse(emfLine)!.AsObject();
+        foreach (var directive in line["_aws"]!["CloudWatchMetrics"]!.AsArray())
+        {
+            directive!["Dimensions"]!.AsArray().Add(new JsonArray("Deployment"));
+        }
+        line["Deployment"] = deployment;
+        return line.ToJsonString();
     }
 }

@@ -14,7 +14,7 @@ public sealed class EnforceRetentionFunction
 {
     private readonly RetentionEnforcement _enforcement;
     private readonly string _cluster;
-    private readonly IProgressLog _log = new ConsoleProgressLog();
+    private readonly IProgressLog _log;
 
     public EnforceRetentionFunction() : this(FunctionSettings.FromProcess())
     {
@@ -22,6 +22,7 @@ public sealed class EnforceRetentionFunction
 
     public EnforceRetentionFunction(FunctionSettings settings)
     {
+        _log = new ConsoleProgressLog(settings.Deployment);
         _cluster = settings.Required("CLUSTER_NAME");
         var policy = new RetentionPolicy
         {

@@ -27,6 +27,9 @@ public sealed class FunctionSettings(IReadOnlyDictionary<string, string> variabl
 
     public string Bucket => Required("BUCKET_NAME");
 
+    /// <summary>The stack's name: the Deployment dimension of the metrics the alarms watch across clusters.</summary>
+    public string? Deployment => Optional("STACK_NAME");
+
     /// <summary>Set only in the sandbox: where its S3, SSM and Step Functions stand-ins listen.</summary>
     public string? S3Endpoint => Optional("LIFEBOAT_S3_ENDPOINT");
 

@@ -14,7 +14,7 @@ public sealed class RecordDrillFunction
     }
 
     public RecordDrillFunction(FunctionSettings settings) =>
-        _outcome = new RestoreOutcome(Adapters.Bucket(settings), TimeProvider.System, new ConsoleProgressLog());
+        _outcome = new RestoreOutcome(Adapters.Bucket(settings), TimeProvider.System, new ConsoleProgressLog(settings.Deployment));
 
     public async Task<Stream> Handle(Stream input)
     {

@@ -20,7 +20,7 @@ public sealed class ShipBinlogsFunction
             settings.Bucket,
             settings.Required("SHIP_BINLOGS_DOCUMENT"),
             settings.Optional("BINLOG_SOURCE_INSTANCE_ID"));
-        _shipper = new BinlogShipper(Adapters.RunCommand(settings), Adapters.Bucket(settings), shipping, TimeProvider.System, new ConsoleProgressLog());
+        _shipper = new BinlogShipper(Adapters.RunCommand(settings), Adapters.Bucket(settings), shipping, TimeProvider.System, new ConsoleProgressLog(settings.Deployment));
     }
 
     public async Task<Stream> Handle(Stream input)

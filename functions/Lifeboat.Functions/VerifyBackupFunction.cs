@@ -18,7 +18,7 @@ public sealed class VerifyBackupFunction
 
     public VerifyBackupFunction(FunctionSettings settings)
     {
-        _log = new ConsoleProgressLog();
+        _log = new ConsoleProgressLog(settings.Deployment);
         _verification = new BackupVerification(Adapters.Bucket(settings), TimeProvider.System, _log);
     }
 

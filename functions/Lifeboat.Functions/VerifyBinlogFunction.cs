@@ -18,7 +18,7 @@ public sealed class VerifyBinlogFunction
 
     public VerifyBinlogFunction(FunctionSettings settings)
     {
-        _log = new ConsoleProgressLog();
+        _log = new ConsoleProgressLog(settings.Deployment);
         _verification = new BinlogVerification(Adapters.Bucket(settings), TimeProvider.System, _log);
     }
 

@@ -21,7 +21,7 @@ public sealed class WatchdogFunction
         var commands = Adapters.RunCommand(settings);
         var policy = ReplicaPolicy.Default with { MaxLagSeconds = settings.Long("MAX_LAG_SECONDS", ReplicaPolicy.Default.MaxLagSeconds) };
         var prober = new ReplicaProber(commands, settings.Required("REPLICA_STATUS_DOCUMENT"), TimeProvider.System);
-        _watchdog = new Watchdog(Adapters.Bucket(settings), commands, prober, policy, TimeProvider.System, new ConsoleProgressLog());
+        _watchdog = new Watchdog(Adapters.Bucket(settings), commands, prober, policy, TimeProvider.System, new ConsoleProgressLog(settings.Deployment));
     }
 
     public async Task<Stream> Handle(Stream input)

@@ -248,6 +248,10 @@ public sealed class SamTemplate
             {
                 return value;
             }
+            if (name.StartsWith("AWS::", StringComparison.Ordinal))
+            {
+                return Pseudo(name);
+            }
             if (!resources.Children.TryGetValue(name, out var resource))
             {
                 throw new InvalidDataException($"!Ref {name}: no such parameter or resource in template.yaml");
@@ -262,6 +266,15 @@ public sealed class SamTemplate
                 var t => throw new NotSupportedException($"!Ref to {t} is not modelled by the sandbox"),
             };
         }
+
+        private static string Pseudo(string name) => name switch
+        {
+            "AWS::Region" => SandboxLayout.Region,
+            "AWS::AccountId" => SandboxLayout.Account,
+            "AWS::Partition" => "aws",
+            "AWS::StackName" => SandboxLayout.StackName,
+            _ => throw new NotSupportedException($"the pseudo parameter {name} is not modelled by the sandbox"),
+        };
 
         private string GetAtt(string text)
         {
@@ -296,10 +309,7 @@ public sealed class SamTemplate
                 var name = m.Groups[1].Value;
                 return variables.TryGetValue(name, out var v) ? v : name switch
                 {
-                    "AWS::Region" => SandboxLayout.Region,
-                    "AWS::AccountId" => SandboxLayout.Account,
-                    "AWS::Partition" => "aws",
-                    "AWS::StackName" => "lifeboat-sandbox",
+                    _ when name.StartsWith("AWS::", StringComparison.Ordinal) => Pseudo(name),
                     _ when name.Contains('.') => GetAtt(name),
                     _ => Ref(name),
                 };

@@ -7,8 +7,9 @@ namespace Lifeboat.Sandbox;
 /// <summary>
 /// CloudWatch alarms, evaluated the way the template defines them, on the metrics the sandbox collected: the EMF lines
 /// the functions logged (in the host's log) and the Step Functions runner's finished executions. State changes are
-/// "paged" to an outbox, ALARM and OK (recovery) alike. Gauges are judged on their latest datapoint in the window and
-/// counters on their sum, so a recovery shows at the next evaluation rather than a period later.
+/// "paged" to an outbox, ALARM and OK (recovery) alike. Gauges are judged on each series' (each cluster's) latest datapoint
+/// in the window, combined by the alarm's statistic (the worst cluster wins), and counters on their sum, so a recovery
+/// shows at the next evaluation rather than a period later.
 /// </summary>
 public sealed class SandboxAlarms(SandboxLayout layout, SamTemplate template)
 {
@@ -47,7 +48,18 @@ public sealed class SandboxAlarms(SandboxLayout layout, SamTemplate template)
             }
             else
             {
-                var value = alarm.Statistic == "Sum" ? points.Sum(p => p.Value) : points[^1].Value;
+                // Each series' (each cluster's) latest value, then the alarm's statistic across them: the worst cluster wins.
+                var latest = points.GroupBy(p => string.Join(',', p.Dimensions.OrderBy(d => d.Key).Select(d => $"{d.Key}={d.Value}")))
+                    .Select(series => series.Last().Value)
+                    .ToList();
+                var value = alarm.Statistic switch
+                {
+                    "Sum" => points.Sum(p => p.Value),
+                    "Minimum" => latest.Min(),
+                    "Maximum" => latest.Max(),
+                    "Average" => latest.Average(),
+                    var statistic => throw new NotSupportedException($"{alarm.Name}: statistic {statistic} is not modelled by the sandbox"),
+                };
                 var breaching = alarm.ComparisonOperator switch
                 {
                     "GreaterThanThreshold" => value > alarm.Threshold,

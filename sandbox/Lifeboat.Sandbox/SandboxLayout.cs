@@ -10,6 +10,7 @@ public sealed record SandboxLayout(string RepoRoot, string Root, int BasePort)
     public const string Account = "000000000000";
     public const string Bucket = "lifeboat-sandbox-backups";
     public const string Cluster = "demo";
+    public const string StackName = "lifeboat-sandbox";
     /// <summary>The off-site copy: a second bucket on the same s3rver, filled by the replication stand-in.</summary>
     public const string OffsiteBucket = "lifeboat-sandbox-offsite";
     public const string OffsiteRegion = "us-west-2";

@@ -47,14 +47,14 @@ public sealed partial class AlarmTests
 
     public static TheoryData<string, string, string, string, string, string, string, int> DesignedAlarms => new()
     {
-        // namespace, metric, dimension value (a Ref), statistic, comparison, threshold ("Ref X" for a parameter), missing data, period
-        { Lifeboat, "BackupAgeSeconds", "ClusterName", "Maximum", "GreaterThanThreshold", "93600", "breaching", 900 },
-        { Lifeboat, "BinlogShippingLagSeconds", "ClusterName", "Maximum", "GreaterThanThreshold", "Ref RpoSeconds", "breaching", 900 },
-        { Lifeboat, "ReplicationHealthy", "ClusterName", "Minimum", "LessThanThreshold", "1", "breaching", 900 },
-        { Lifeboat, "ReplicaLagSeconds", "ClusterName", "Maximum", "GreaterThanThreshold", "Ref MaxLagSeconds", "breaching", 900 },
-        { Lifeboat, "VerificationFailures", "ClusterName", "Sum", "GreaterThanOrEqualToThreshold", "1", "notBreaching", 300 },
-        { Lifeboat, "DrillAgeSeconds", "ClusterName", "Maximum", "GreaterThanThreshold", "93600", "breaching", 900 },
-        { Lifeboat, "DrillSuccess", "ClusterName", "Minimum", "LessThanThreshold", "1", "notBreaching", 3600 },
+        // namespace, metric, dimension value (a Ref; Lifeboat metrics: the Deployment series across every cluster), statistic, comparison, threshold ("Ref X" for a parameter), missing data, period
+        { Lifeboat, "BackupAgeSeconds", "AWS::StackName", "Maximum", "GreaterThanThreshold", "93600", "breaching", 900 },
+        { Lifeboat, "BinlogShippingLagSeconds", "AWS::StackName", "Maximum", "GreaterThanThreshold", "Ref RpoSeconds", "breaching", 900 },
+        { Lifeboat, "ReplicationHealthy", "AWS::StackName", "Minimum", "LessThanThreshold", "1", "breaching", 900 },
+        { Lifeboat, "ReplicaLagSeconds", "AWS::StackName", "Maximum", "GreaterThanThreshold", "Ref MaxLagSeconds", "breaching", 900 },
+        { Lifeboat, "VerificationFailures", "AWS::StackName", "Sum", "GreaterThanOrEqualToThreshold", "1", "notBreaching", 300 },
+        { Lifeboat, "DrillAgeSeconds", "AWS::StackName", "Maximum", "GreaterThanThreshold", "93600", "breaching", 900 },
+        { Lifeboat, "DrillSuccess", "AWS::StackName", "Minimum", "LessThanThreshold", "1", "notBreaching", 3600 },
         { States, "ExecutionsFailed", "BackupStateMachine", "Sum", "GreaterThanOrEqualToThreshold", "1", "notBreaching", 300 },
         { States, "ExecutionsTimedOut", "BackupStateMachine", "Sum", "GreaterThanOrEqualToThreshold", "1", "notBreaching", 300 },
         { States, "ExecutionsAborted", "BackupStateMachine", "Sum", "GreaterThanOrEqualToThreshold", "1", "notBreaching", 300 },
@@ -69,7 +69,7 @@ public sealed partial class AlarmTests
         string ns, string metric, string dimensionRef, string statistic, string comparison, string threshold, string missing, int period)
     {
         // Arrange
-        var expectedDimension = ns == Lifeboat ? "Cluster" : "StateMachineArn";
+        var expectedDimension = ns == Lifeboat ? "Deployment" : "StateMachineArn";
 
         // Act
         var matches = Alarms().Where(a =>
@@ -144,12 +144,13 @@ public sealed partial class AlarmTests
             }
             if (Text("Namespace") == Lifeboat)
             {
-                // The functions' EMF lines carry exactly one dimension set, [Cluster]; any other set is another metric.
+                // The Lambdas' EMF lines carry two dimension sets, [Cluster] and [Deployment]; the alarms watch the deployment's
+                // series, so that a cluster the template does not name (config/clusters.json) pages too.
                 var dimensions = List(properties.GetValueOrDefault("Dimensions")).Select(Map).ToList();
-                if (dimensions is not [{ } only] || only.GetValueOrDefault("Name") as string != "Cluster"
-                    || !TreeEquals(only.GetValueOrDefault("Value"), new Dictionary<string, object?> { ["Ref"] = "ClusterName" }))
+                if (dimensions is not [{ } only] || only.GetValueOrDefault("Name") as string != "Deployment"
+                    || !TreeEquals(only.GetValueOrDefault("Value"), new Dictionary<string, object?> { ["Ref"] = "AWS::StackName" }))
                 {
-                    problems.Add($"{id}: a Lifeboat metric's dimensions are exactly [Cluster: !Ref ClusterName], as the EMF lines write them");
+                    problems.Add($"{id}: a Lifeboat alarm watches exactly [Deployment: !Ref AWS::StackName], the series across every cluster");
                 }
             }
             problems.AddRange(NameAndDescriptionProblems(id, properties, evaluator));
