@@ -26,6 +26,8 @@ public sealed partial class RestorePlanning(IObjectStore store, RestoreSettings 
     private const double DefaultReplayBytesPerSecond = 20e6;
     private const double LaunchSeconds = 120;
     private const int RecentDrills = 5;
+    // gp3's largest volume.
+    private const int MaxDiskGiB = 16_384;
 
     public async Task<RestorePlan> PlanAsync(PlanRestoreInput input, CancellationToken cancellationToken)
     {
@@ -35,6 +37,10 @@ public sealed partial class RestorePlanning(IObjectStore store, RestoreSettings 
         if (!InstanceTypeRegex().IsMatch(instanceType))
         {
             throw new InvalidInputException($"instanceType '{Names.Shorten(instanceType)}' is not an EC2 instance type: use a name like r6i.2xlarge, or leave it out for {settings.DefaultInstanceType}.");
+        }
+        if (request.DiskGiB is < 1 or > MaxDiskGiB)
+        {
+            throw new InvalidInputException($"diskGiB {request.DiskGiB} is not a volume size: use 1 to {MaxDiskGiB} (GiB), or leave it out for the planned size.");
         }
         if (!ExecutionNameRegex().IsMatch(input.ExecutionName))
         {
@@ -56,7 +62,7 @@ public sealed partial class RestorePlanning(IObjectStore store, RestoreSettings 
             Mode = request.Mode!,
             KeepInstance = request.KeepInstance,
             InstanceType = instanceType,
-            DiskGiB = DiskGiB(manifest, replay),
+            DiskGiB = request.DiskGiB ?? DiskGiB(manifest, replay),
             Backup = new RestoreSource
             {
                 Id = backup.BackupId,

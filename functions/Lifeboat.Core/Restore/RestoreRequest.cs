@@ -2,7 +2,7 @@ namespace Lifeboat.Core.Restore;
 
 /// <summary>
 /// The restore state machine's input: <c>{ "cluster": "orders", "mode": "drill" | "restore", "target": { "latest": true }
-/// | { "time": "2026-11-21T14:03:00Z" } | { "beforeGtid": "0-1-4242" }, "keepInstance": false, "instanceType": "r6i.2xlarge" }</c>.
+/// | { "time": "2026-11-21T14:03:00Z" } | { "beforeGtid": "0-1-4242" }, "keepInstance": false, "instanceType": "r6i.2xlarge", "diskGiB": 500 }</c>.
 /// </summary>
 public sealed record RestoreRequest
 {
@@ -11,6 +11,8 @@ public sealed record RestoreRequest
     public RestoreTarget? Target { get; init; }
     public bool KeepInstance { get; init; }
     public string? InstanceType { get; init; }
+    /// <summary>Overrides the planned disk size (GiB). Smaller than the plan, the restore document refuses before downloading.</summary>
+    public int? DiskGiB { get; init; }
 }
 
 public sealed record RestoreTarget
