@@ -55,6 +55,34 @@ public sealed class KilledBackupTests(SandboxFixture fixture)
         Assert.Single((await _steps.CatalogedBackupIdsAsync()).Except(before));
     }
 
+    [Fact]
+    public async Task Compressor_Dying_Mid_Stream_Fails_The_Command_Naming_It_Restarts_The_Sql_Thread_And_Catalogs_Nothing()
+    {
+        // Arrange
+        var before = await _steps.CatalogedBackupIdsAsync();
+        var marker = Path.Combine(fixture.Replica.Home, ".lifeboat", "sql-thread-stopped-by-backup");
+        var running = _steps.RunBackupAsync();
+        int zstd = 0;
+        await FaultSteps.WaitUntilAsync(() => Task.FromResult(
+            running.IsCompleted || (File.Exists(marker) && File.ReadAllText(marker).Split(' ') is [var owner, _, _]
+                && (zstd = Descendants(int.Parse(owner, CultureInfo.InvariantCulture)).FirstOrDefault(p => Command(p) == "zstd")) > 0)),
+            FaultSteps.Timeout, "the backup compressing");
+        Assert.False(running.IsCompleted, "the backup finished before its compressor could be killed");
+
+        // Act: only the compressor dies; the document itself lives on to see it.
+        Kill(zstd);
+        var outcome = await running;
+
+        // Assert
+        Assert.Equal("Lifeboat.BackupCommandFailed", outcome.Error);
+        Assert.Matches("pipeline stages failed .*zstd=", outcome.Cause);
+        Assert.Contains("SQL thread restarted", outcome.Cause);
+        Assert.True(await _steps.SqlThreadRunningAsync());
+        Assert.False(File.Exists(marker));
+        Assert.Equal(before, await _steps.CatalogedBackupIdsAsync());
+        Assert.Equal("ALARM", _steps.AlarmState("backup-workflow-failed"));
+    }
+
     private static IEnumerable<int> Descendants(int root)
     {
         var parents = new Dictionary<int, int>();
