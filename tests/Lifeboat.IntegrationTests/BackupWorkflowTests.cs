@@ -74,6 +74,7 @@ public sealed class BackupWorkflowTests(SandboxFixture fixture)
             Assert.Equal("NoHealthyReplicaException", outcome.Error);
             Assert.Contains("i-00000000000000002", outcome.Cause);
             Assert.Contains("SQL thread is not running", outcome.Cause);
+            Assert.Equal("ALARM", AlarmState("backup-workflow-failed"));
         }
         finally
         {
@@ -98,6 +99,7 @@ public sealed class BackupWorkflowTests(SandboxFixture fixture)
             // Assert
             Assert.Equal("NoHealthyReplicaException", outcome.Error);
             Assert.Matches(@"lag \d+ s exceeds the 1 s threshold", outcome.Cause);
+            Assert.Equal("ALARM", AlarmState("backup-workflow-failed"));
         }
         finally
         {
@@ -175,6 +177,9 @@ public sealed class BackupWorkflowTests(SandboxFixture fixture)
         var entries = await bucket.ListAsync(S3Layout.BackupCatalogFolder(SandboxLayout.Cluster), CancellationToken.None).ToListAsync();
         Assert.Single(entries, e => e.Key.Contains(forgedId, StringComparison.Ordinal));
     }
+
+    private string AlarmState(string suffix) =>
+        fixture.Sandbox.Alarms().Evaluate(DateTimeOffset.UtcNow).Single(a => a.Name.EndsWith("-" + suffix, StringComparison.Ordinal)).State;
 
     private async Task<BackupManifest> ManifestAsync(string backupId)
     {
