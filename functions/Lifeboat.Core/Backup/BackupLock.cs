@@ -2,14 +2,20 @@ using System.Globalization;
 using System.Text.Json;
 using Lifeboat.Core.Json;
 using Lifeboat.Core.Storage;
+using Lifeboat.Core.Workflow;
 
 namespace Lifeboat.Core.Backup;
 
-/// <summary>The lock task's input: <c>{ "action": "acquire" | "release", "cluster": "main", "executionId": "arn:…" }</c>.</summary>
+/// <summary>
+/// The lock task's input: <c>{ "action": "acquire" | "release", "cluster": "main", "executionId": "arn:…" }</c>. The
+/// workflow's first state passes its whole input as <c>request</c> instead of <c>cluster</c>, so that an input without
+/// a cluster gets this function's clear error rather than a JSONPath failure.
+/// </summary>
 public sealed record BackupLockInput
 {
     public string? Action { get; init; }
     public string? Cluster { get; init; }
+    public BackupRequest? Request { get; init; }
     public string? ExecutionId { get; init; }
 }
 
@@ -63,12 +69,13 @@ public sealed class BackupLock(IObjectStore store, TimeSpan leaseDuration, TimeP
 
     private static (string Cluster, string ExecutionId) Validated(BackupLockInput input)
     {
-        Names.RequireCluster(input.Cluster);
+        var cluster = input.Cluster ?? input.Request?.Cluster;
+        Names.RequireCluster(cluster);
         if (string.IsNullOrWhiteSpace(input.ExecutionId) || input.ExecutionId.Length > 2048)
         {
             throw new InvalidInputException("executionId is required (the workflow passes $$.Execution.Id) and at most 2048 characters.");
         }
-        return (input.Cluster!, input.ExecutionId);
+        return (cluster!, input.ExecutionId);
     }
 
     private async Task<BackupLockResult> AcquireAsync((string Cluster, string ExecutionId) request, CancellationToken cancellationToken)

@@ -137,6 +137,31 @@ public class BackupLockTests
         await Assert.ThrowsAsync<BackupAlreadyRunningException>(() => Run(BackupLock.Acquire, "arn:aws:states:us-east-1:123456789012:execution:backup:third"));
     }
 
+    [Fact]
+    public async Task Cluster_Is_Read_From_The_Workflow_Input_When_Passed_Whole()
+    {
+        // Act
+        var result = await _lock.HandleAsync(
+            new BackupLockInput { Action = BackupLock.Acquire, Request = new Lifeboat.Core.Workflow.BackupRequest { Cluster = Cluster }, ExecutionId = First },
+            CancellationToken.None);
+
+        // Assert
+        Assert.Equal(Cluster, result.Cluster);
+        Assert.Equal([BackupLock.LeaseKey(Cluster, 1)], _store.Keys);
+    }
+
+    [Fact]
+    public async Task Workflow_Input_Without_A_Cluster_Is_Refused_Naming_The_Rule()
+    {
+        // Act
+        var refused = await Assert.ThrowsAsync<InvalidInputException>(() =>
+            _lock.HandleAsync(new BackupLockInput { Action = BackupLock.Acquire, Request = new Lifeboat.Core.Workflow.BackupRequest(), ExecutionId = First }, CancellationToken.None));
+
+        // Assert
+        Assert.Contains("cluster '(missing)'", refused.Message);
+        Assert.Empty(_store.Keys);
+    }
+
     [Theory]
     [InlineData("steal", "main")]
     [InlineData("acquire", "../etc")]
