@@ -1,6 +1,8 @@
 using Lifeboat.Aws.Protocol;
 using Lifeboat.Aws.S3;
 using Lifeboat.Aws.Ssm;
+using Lifeboat.Aws.StepFunctions;
+using Lifeboat.Core.Backup;
 using Lifeboat.Core.Commands;
 using Lifeboat.Core.Storage;
 
@@ -17,6 +19,13 @@ internal static class Adapters
         settings.Optional("OFFSITE_BUCKET_NAME") is { } bucket
             ? new S3ObjectStore(S3ClientFactory.Create(settings.Optional("OFFSITE_REGION") ?? settings.Region, settings.S3Endpoint), bucket)
             : null;
+
+    public static IExecutionStatus Executions(FunctionSettings settings) =>
+        new StepFunctionsExecutionStatus(new StepFunctionsClient(new AwsClientOptions
+        {
+            Region = settings.Region,
+            ServiceUrl = settings.StepFunctionsEndpoint is { } url ? new Uri(url) : null,
+        }));
 
     /// <summary>Run Command, through the check that only this function's documents are sent, with their own patterns.</summary>
     public static IRemoteCommands RunCommand(FunctionSettings settings) =>

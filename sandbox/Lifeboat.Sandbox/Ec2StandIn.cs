@@ -7,7 +7,9 @@ namespace Lifeboat.Sandbox;
 /// <summary>
 /// EC2 for the restore workflow's SDK-integration tasks: RunInstances makes a "fresh instance" (an empty datadir, a
 /// port, a socket, the restore-target configuration its launch template would write, no server running);
-/// DescribeInstances lists restore targets by tag; TerminateInstances stops whatever runs there and removes it.
+/// DescribeInstances lists restore targets by tag; TerminateInstances stops whatever runs there and removes it. The
+/// instance's folder is a tmpfs of the requested volume size, so free space is what the instance would have (tmpfs
+/// only takes memory for what is written). The <see cref="SandboxFaults.RestoreTargetNeverOnline"/> fault launches instances whose SSM agent never registers.
 /// </summary>
 public sealed class Ec2StandIn(SandboxLayout layout, Action<string> log)
 {
@@ -50,6 +52,12 @@ public sealed class Ec2StandIn(SandboxLayout layout, Action<string> log)
                 Tags = tags,
                 User = state.Instances.FirstOrDefault()?.User ?? "mysql",
             };
+            Directory.CreateDirectory(instance.Dir);
+            instance = instance with
+            {
+                DiskBytes = MountDisk(instance.Dir, volumeGiB),
+                SsmOnline = !SandboxFaults.IsOn(layout, SandboxFaults.RestoreTargetNeverOnline),
+            };
             Directory.CreateDirectory(instance.DataDir);
             Directory.CreateDirectory(instance.Home);
             Directory.CreateDirectory(instance.EtcDir);
@@ -63,7 +71,9 @@ public sealed class Ec2StandIn(SandboxLayout layout, Action<string> log)
             state.Instances.Add(instance);
             state.Save(layout);
         }
-        log($"ec2: launched {instance.InstanceId} ({instance.Name}, port {instance.Port}, {volumeGiB} GiB requested) for {cluster}");
+        log($"ec2: launched {instance.InstanceId} ({instance.Name}, port {instance.Port}, {volumeGiB} GiB requested, " +
+            (instance.DiskBytes > 0 ? $"a {volumeGiB} GiB tmpfs" : "no disk of its own: mount -t tmpfs failed") +
+            (instance.SsmOnline ? "" : ", its SSM agent will never register") + $") for {cluster}");
         return new JsonObject
         {
             ["Instances"] = new JsonArray(new JsonObject
@@ -134,11 +144,49 @@ public sealed class Ec2StandIn(SandboxLayout layout, Action<string> log)
                 state.Save(layout);
             }
             RestoreTargets.StopAsync(instance).GetAwaiter().GetResult();
+            if (instance.DiskBytes > 0)
+            {
+                Unmount(instance.Dir);
+            }
             Directory.Delete(instance.Dir, recursive: true);
             log($"ec2: terminated {id} ({instance.Name})");
             changes.Add(new JsonObject { ["InstanceId"] = id, ["CurrentState"] = new JsonObject { ["Code"] = 48, ["Name"] = "terminated" } });
         }
         return new JsonObject { ["TerminatingInstances"] = changes };
+    }
+
+    /// <summary>A tmpfs of <paramref name="gib"/> GiB on <paramref name="dir"/>; its size in bytes, or 0 when it cannot be mounted (not root, no CAP_SYS_ADMIN).</summary>
+    private static long MountDisk(string dir, int gib)
+    {
+        if (gib <= 0)
+        {
+            return 0;
+        }
+        var mounted = Processes.RunAsync("mount", ["-t", "tmpfs", "-o", $"size={gib.ToString(CultureInfo.InvariantCulture)}g,mode=0755", "lifeboat-restore-disk", dir]).GetAwaiter().GetResult();
+        return mounted.ExitCode == 0 ? gib * (1L << 30) : 0;
+    }
+
+    /// <summary>Unmounts every restore target's disk under <paramref name="root"/> (for destroy, after a crash left some).</summary>
+    public static void UnmountAll(string root)
+    {
+        if (!File.Exists("/proc/mounts"))
+        {
+            return;
+        }
+        var prefix = Path.GetFullPath(root).TrimEnd('/') + "/";
+        foreach (var point in File.ReadAllLines("/proc/mounts").Select(l => l.Split(' ')).Where(f => f.Length > 2 && f[0] == "lifeboat-restore-disk").Select(f => f[1]))
+        {
+            if (point.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                Unmount(point);
+            }
+        }
+    }
+
+    private static void Unmount(string dir)
+    {
+        // Lazy: a process of the just-stopped server may still hold a file open for a moment.
+        Processes.RunAsync("umount", ["-l", dir]).GetAwaiter().GetResult();
     }
 }
 

@@ -76,6 +76,7 @@ public sealed class Sandbox(SandboxLayout layout, TextWriter console)
         await DownAsync();
         if (Directory.Exists(layout.Root))
         {
+            Ec2StandIn.UnmountAll(layout.Root);
             Directory.Delete(layout.Root, recursive: true);
         }
     }

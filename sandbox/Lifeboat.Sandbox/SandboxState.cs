@@ -45,6 +45,10 @@ public sealed record InstanceEntry
     public int ServerId { get; init; }
     /// <summary>The OS user mariadbd runs as: mysql, or root when mysql cannot reach the sandbox folder (a 0700 parent).</summary>
     public string User { get; init; } = "mysql";
+    /// <summary>False for a restore target whose SSM agent never registers (the <see cref="SandboxFaults.RestoreTargetNeverOnline"/> fault).</summary>
+    public bool SsmOnline { get; init; } = true;
+    /// <summary>A restore target's disk: the size of the tmpfs mounted on <see cref="Dir"/>, so df and ENOSPC are real; 0 when none could be mounted.</summary>
+    public long DiskBytes { get; init; }
 
     public string DataDir => Path.Combine(Dir, "data");
     public string Socket => Path.Combine(Dir, "mysqld.sock");

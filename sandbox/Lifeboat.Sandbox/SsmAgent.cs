@@ -49,7 +49,7 @@ public sealed class SsmAgent(SandboxLayout layout, SamTemplate template, Action<
             throw new SsmException("ValidationException", "the sandbox sends to exactly one instance per command");
         }
         var state = SandboxState.Load(layout);
-        var instance = state.Instances.FirstOrDefault(i => i.InstanceId == ids[0]);
+        var instance = state.Instances.FirstOrDefault(i => i.InstanceId == ids[0] && i.SsmOnline);
         if (instance is null)
         {
             throw new SsmException("InvalidInstanceId", $"instance {ids[0]} is not a managed instance that is online");
@@ -155,7 +155,7 @@ public sealed class SsmAgent(SandboxLayout layout, SamTemplate template, Action<
             .Select(f => (Key: f!["Key"]!.GetValue<string>(), Values: f["Values"]!.AsArray().Select(v => v!.GetValue<string>()).ToHashSet()))
             .ToList();
         var list = new JsonArray();
-        foreach (var instance in SandboxState.Load(layout).Instances)
+        foreach (var instance in SandboxState.Load(layout).Instances.Where(i => i.SsmOnline))
         {
             var matches = filters.All(f => f.Key switch
             {

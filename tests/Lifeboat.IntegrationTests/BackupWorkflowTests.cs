@@ -74,6 +74,7 @@ public sealed class BackupWorkflowTests(SandboxFixture fixture)
             Assert.Equal("NoHealthyReplicaException", outcome.Error);
             Assert.Contains("i-00000000000000002", outcome.Cause);
             Assert.Contains("SQL thread is not running", outcome.Cause);
+            Assert.Equal("ALARM", AlarmState("backup-workflow-failed"));
         }
         finally
         {
@@ -98,6 +99,7 @@ public sealed class BackupWorkflowTests(SandboxFixture fixture)
             // Assert
             Assert.Equal("NoHealthyReplicaException", outcome.Error);
             Assert.Matches(@"lag \d+ s exceeds the 1 s threshold", outcome.Cause);
+            Assert.Equal("ALARM", AlarmState("backup-workflow-failed"));
         }
         finally
         {
@@ -109,21 +111,25 @@ public sealed class BackupWorkflowTests(SandboxFixture fixture)
     [Fact]
     public async Task Failed_Upload_Fails_The_Execution_Restarts_The_Sql_Thread_And_Catalogs_Nothing()
     {
-        // Arrange: the S3 endpoint goes away, so the pipeline's uploader stage fails mid-backup.
+        // Arrange: the backup has taken its lock and stopped the SQL thread (its marker file says so).
         var catalog = new BackupCatalog(fixture.Sandbox.Bucket());
         var before = await catalog.ListAsync(SandboxLayout.Cluster, CancellationToken.None);
-        var s3 = fixture.Sandbox.State.Process("s3")!;
-        await Processes.StopAsync(s3.Pid, TimeSpan.FromSeconds(10));
+        var marker = Path.Combine(fixture.Replica.Home, ".lifeboat", "sql-thread-stopped-by-backup");
+        var running = fixture.Sandbox.RunStateMachineAsync("BackupStateMachine", new JsonObject { ["cluster"] = SandboxLayout.Cluster }, Timeout);
+        await WaitUntilAsync(() => Task.FromResult(running.IsCompleted || File.Exists(marker)), Timeout);
         ExecutionOutcome outcome;
         try
         {
-            // Act
-            outcome = await fixture.Sandbox.RunStateMachineAsync("BackupStateMachine", new JsonObject { ["cluster"] = SandboxLayout.Cluster }, Timeout);
+            // Act: the S3 endpoint goes away, so the pipeline's uploader stage fails mid-backup.
+            await Processes.StopAsync(fixture.Sandbox.State.Process("s3")!.Pid, TimeSpan.FromSeconds(10));
+            await WaitUntilAsync(() => Task.FromResult(running.IsCompleted || !File.Exists(marker)), Timeout);
         }
         finally
         {
+            // Back before the workflow's lock release gives up, as an S3 outage ends.
             await fixture.Sandbox.UpAsync();
         }
+        outcome = await running;
 
         // Assert
         Assert.Equal("Lifeboat.BackupCommandFailed", outcome.Error);
@@ -132,6 +138,8 @@ public sealed class BackupWorkflowTests(SandboxFixture fixture)
         Assert.True(await SqlThreadRunningAsync(fixture.Replica));
         var after = await catalog.ListAsync(SandboxLayout.Cluster, CancellationToken.None);
         Assert.Equal(before.Select(b => b.BackupId), after.Select(b => b.BackupId));
+        var leases = await fixture.Sandbox.Bucket().ListAsync(BackupLock.Folder(SandboxLayout.Cluster), CancellationToken.None).Select(o => o.Key).ToListAsync();
+        Assert.EndsWith(".released.json", leases.Order(StringComparer.Ordinal).Last());
     }
 
     [Fact]
@@ -169,6 +177,9 @@ public sealed class BackupWorkflowTests(SandboxFixture fixture)
         var entries = await bucket.ListAsync(S3Layout.BackupCatalogFolder(SandboxLayout.Cluster), CancellationToken.None).ToListAsync();
         Assert.Single(entries, e => e.Key.Contains(forgedId, StringComparison.Ordinal));
     }
+
+    private string AlarmState(string suffix) =>
+        fixture.Sandbox.Alarms().Evaluate(DateTimeOffset.UtcNow).Single(a => a.Name.EndsWith("-" + suffix, StringComparison.Ordinal)).State;
 
     private async Task<BackupManifest> ManifestAsync(string backupId)
     {
@@ -221,7 +232,7 @@ public sealed class BackupWorkflowTests(SandboxFixture fixture)
         while (!await condition())
         {
             Assert.True(DateTime.UtcNow < deadline, $"condition not met within {timeout.TotalSeconds:0} s");
-            await Task.Delay(250);
+            await Task.Delay(50);
         }
     }
 }

@@ -166,6 +166,7 @@ public sealed class RestoreWorkflowTests(SandboxFixture fixture)
         var record = await RecordAsync(outcome);
         Assert.Equal("failed", record.Status);
         Assert.Empty(RestoreTargets());
+        Assert.Equal("ALARM", fixture.Sandbox.Alarms().Evaluate(DateTimeOffset.UtcNow).Single(a => a.Name.EndsWith("-drill-failed", StringComparison.Ordinal)).State);
     }
 
     [Fact]

@@ -19,4 +19,6 @@ public sealed record ReplicaStatus
     public string? GtidIoPos { get; init; }
     public long FreeDiskBytes { get; init; }
     public long DatadirBytes { get; init; }
+    /// <summary>Set when the document restarted an SQL thread that a killed Lifeboat backup had left stopped.</summary>
+    public string? Recovered { get; init; }
 }

@@ -32,6 +32,8 @@ public sealed partial class RestorePlanning(IObjectStore store, RestoreSettings 
     private const double DefaultReplayBytesPerSecond = 20e6;
     private const double LaunchSeconds = 120;
     private const int RecentDrills = 5;
+    // gp3's largest volume.
+    private const int MaxDiskGiB = 16_384;
 
     public async Task<RestorePlan> PlanAsync(PlanRestoreInput input, CancellationToken cancellationToken)
     {
@@ -41,6 +43,10 @@ public sealed partial class RestorePlanning(IObjectStore store, RestoreSettings 
         if (!InstanceTypeRegex().IsMatch(instanceType))
         {
             throw new InvalidInputException($"instanceType '{Names.Shorten(instanceType)}' is not an EC2 instance type: use a name like r6i.2xlarge, or leave it out for {settings.DefaultInstanceType}.");
+        }
+        if (request.DiskGiB is < 1 or > MaxDiskGiB)
+        {
+            throw new InvalidInputException($"diskGiB {request.DiskGiB} is not a volume size: use 1 to {MaxDiskGiB} (GiB), or leave it out for the planned size.");
         }
         if (!ExecutionNameRegex().IsMatch(input.ExecutionName))
         {
@@ -72,7 +78,7 @@ public sealed partial class RestorePlanning(IObjectStore store, RestoreSettings 
             InstanceType = instanceType,
             Source = fromOffsite ? RestoreSources.Offsite : RestoreSources.Primary,
             SourceBucket = sourceBucket,
-            DiskGiB = DiskGiB(manifest, replay),
+            DiskGiB = request.DiskGiB ?? DiskGiB(manifest, replay),
             Backup = new RestoreSource
             {
                 Id = backup.BackupId,

@@ -4,7 +4,7 @@ namespace Lifeboat.Core.Restore;
 
 /// <summary>
 /// The restore state machine's input: <c>{ "cluster": "orders", "mode": "drill" | "restore", "target": { "latest": true }
-/// | { "time": "2026-11-21T14:03:00Z" } | { "beforeGtid": "0-1-4242" }, "keepInstance": false, "instanceType": "r6i.2xlarge",
+/// | { "time": "2026-11-21T14:03:00Z" } | { "beforeGtid": "0-1-4242" }, "keepInstance": false, "instanceType": "r6i.2xlarge", "diskGiB": 500,
 /// "source": "primary" | "offsite" }</c>. Unknown fields are refused: a misspelt "tiem" must not become a restore to the latest point.
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
@@ -17,6 +17,8 @@ public sealed record RestoreRequest
     public string? InstanceType { get; init; }
     /// <summary>Where the backups are read from: the deployment's bucket (the default) or its off-site copy.</summary>
     public string? Source { get; init; }
+    /// <summary>Overrides the planned disk size (GiB). Smaller than the plan, the restore document refuses before downloading.</summary>
+    public int? DiskGiB { get; init; }
 }
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]

@@ -37,11 +37,11 @@ internal sealed class InMemoryObjectStore(TimeProvider? clock = null) : IObjectS
         }
     }
 
-    public void Seed(string key, byte[] body, string contentType = "application/octet-stream")
+    public void Seed(string key, byte[] body, string contentType = "application/octet-stream", IReadOnlyDictionary<string, string>? metadata = null)
     {
         lock (_gate)
         {
-            _items[key] = new Item(body.ToArray(), contentType, _clock.GetUtcNow());
+            _items[key] = new Item(body.ToArray(), contentType, _clock.GetUtcNow(), metadata);
         }
     }
 
@@ -128,7 +128,7 @@ internal sealed class InMemoryObjectStore(TimeProvider? clock = null) : IObjectS
     }
 
     private static StoredObject ToStored(string key, Item item) =>
-        new(key, item.Body.Length, item.LastModified, new Dictionary<string, string> { ["Content-Type"] = item.ContentType });
+        new(key, item.Body.Length, item.LastModified, new Dictionary<string, string>(item.Metadata ?? new Dictionary<string, string>()) { ["Content-Type"] = item.ContentType });
 
-    private sealed record Item(byte[] Body, string ContentType, DateTimeOffset LastModified);
+    private sealed record Item(byte[] Body, string ContentType, DateTimeOffset LastModified, IReadOnlyDictionary<string, string>? Metadata = null);
 }

@@ -287,6 +287,52 @@ public class RestorePlanningTests
         Assert.True(latest.DiskGiB >= drill.DiskGiB + 22, $"drill {drill.DiskGiB} GiB, latest {latest.DiskGiB} GiB");
     }
 
+    [Theory]
+    [InlineData(1L << 20)]
+    [InlineData(40L << 30)]
+    [InlineData(3L << 40)]
+    public async Task Planned_Disk_Always_Holds_What_The_Restore_Document_Checks_For(long rawBytes)
+    {
+        // Arrange: ssm/restore.yaml refuses unless the backup plus 5% and 1 GiB fit.
+        var scenario = new RestoreScenario(Standard(), rawBytes: rawBytes);
+
+        // Act
+        var plan = await scenario.PlanAsync(Drill());
+
+        // Assert
+        Assert.True(plan.DiskGiB * GiB >= rawBytes + (rawBytes / 20) + GiB, $"{plan.DiskGiB} GiB planned for {rawBytes} bytes");
+    }
+
+    [Fact]
+    public async Task Disk_Override_Replaces_The_Planned_Size()
+    {
+        // Arrange
+        var scenario = new RestoreScenario(Standard(), rawBytes: 40 * GiB);
+
+        // Act
+        var plan = await scenario.PlanAsync(Drill() with { DiskGiB = 1 });
+
+        // Assert
+        Assert.Equal(1, plan.DiskGiB);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    [InlineData(16_385)]
+    public async Task Disk_Override_Out_Of_Range_Is_Refused_Before_Anything_Is_Launched(int diskGiB)
+    {
+        // Arrange
+        var scenario = new RestoreScenario(Standard(), rawBytes: 40 * GiB);
+
+        // Act
+        var refused = await Assert.ThrowsAsync<InvalidInputException>(() => scenario.PlanAsync(Drill() with { DiskGiB = diskGiB }));
+
+        // Assert
+        Assert.Contains("diskGiB", refused.Message);
+        Assert.Contains("1 to 16384", refused.Message);
+    }
+
     // ---- the estimate ------------------------------------------------------------------------------------------
 
     [Fact]
