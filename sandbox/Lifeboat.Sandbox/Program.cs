@@ -8,14 +8,19 @@ var arguments = args.ToList();
 var root = TakeOption(arguments, "--root");
 var basePort = TakeOption(arguments, "--base-port") ?? Environment.GetEnvironmentVariable("LIFEBOAT_SANDBOX_BASE_PORT");
 var json = arguments.Remove("--json");
-var opsTarget = arguments.FirstOrDefault() == "ops"
-    ? new OpsTarget(
-        TakeOption(arguments, "--bucket") ?? "",
-        TakeOption(arguments, "--cluster") ?? "main",
-        TakeOption(arguments, "--region") ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION"),
-        TakeOption(arguments, "--s3-endpoint"),
-        TakeOption(arguments, "--state-machine-arn"),
-        TakeOption(arguments, "--sfn-endpoint"))
+var opsFlags = arguments.FirstOrDefault() == "ops"
+    ? new OpsFlags
+    {
+        Stack = TakeOption(arguments, "--stack"),
+        Bucket = TakeOption(arguments, "--bucket"),
+        Cluster = TakeOption(arguments, "--cluster"),
+        Region = TakeOption(arguments, "--region") ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION"),
+        S3Endpoint = TakeOption(arguments, "--s3-endpoint"),
+        StateMachineArn = TakeOption(arguments, "--state-machine-arn"),
+        StepFunctionsEndpoint = TakeOption(arguments, "--sfn-endpoint"),
+        CloudFormationEndpoint = TakeOption(arguments, "--cloudformation-endpoint"),
+        CloudWatchEndpoint = TakeOption(arguments, "--cloudwatch-endpoint"),
+    }
     : null;
 var repoRoot = SandboxLayout.FindRepoRoot(AppContext.BaseDirectory);
 var layout = SandboxLayout.Default(repoRoot) with
@@ -57,6 +62,11 @@ try
 catch (Exception e) when (e is InvalidOperationException or ArgumentException or TimeoutException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
+catch (Lifeboat.Aws.Protocol.AwsServiceException e)
+{
+    Console.Error.WriteLine($"error: {e}");
     return 1;
 }
 
@@ -161,19 +171,16 @@ async Task<int> FindDestructive(string? since)
     return 0;
 }
 
-Ops OpsFor()
+async Task<(Ops Ops, OpsTarget Target)> OpsFor()
 {
-    if (string.IsNullOrEmpty(opsTarget!.Bucket))
-    {
-        throw new ArgumentException("--bucket is required: the stack's BucketName output");
-    }
-    Lifeboat.Core.Storage.Names.RequireCluster(opsTarget.Cluster);
-    return new Ops(opsTarget, Console.Out);
+    var target = await opsFlags!.ResolveAsync(CancellationToken.None);
+    Lifeboat.Core.Storage.Names.RequireCluster(target.Cluster);
+    return (new Ops(target, Console.Out), target);
 }
 
 async Task<int> OpsStatus()
 {
-    foreach (var line in await OpsFor().StatusAsync())
+    foreach (var line in await (await OpsFor()).Ops.StatusAsync())
     {
         Console.WriteLine(line);
     }
@@ -183,7 +190,7 @@ async Task<int> OpsStatus()
 async Task<int> OpsFindDestructive(IReadOnlyList<string> options)
 {
     DateTimeOffset? since = options is ["--since", var text] ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture) : null;
-    var events = await OpsFor().FindDestructiveAsync(since);
+    var events = await (await OpsFor()).Ops.FindDestructiveAsync(since);
     Console.WriteLine(events.Count == 0 ? "no destructive statements in the cataloged binlogs" : $"{events.Count} destructive statement(s):");
     foreach (var e in events)
     {
@@ -196,8 +203,9 @@ async Task<int> OpsFindDestructive(IReadOnlyList<string> options)
 async Task<int> OpsRestore(IReadOnlyList<string> options)
 {
     var input = RestoreInput(options);
-    input["cluster"] = opsTarget!.Cluster;
-    var (status, output, error, cause) = await OpsFor().RestoreAsync(input, TimeSpan.FromHours(48));
+    var (ops, target) = await OpsFor();
+    input["cluster"] = target.Cluster;
+    var (status, output, error, cause) = await ops.RestoreAsync(input, TimeSpan.FromHours(48));
     Console.WriteLine(new JsonObject { ["status"] = status, ["output"] = output is null ? null : JsonNode.Parse(output), ["error"] = error, ["cause"] = cause }
         .ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     return status == "SUCCEEDED" ? 0 : 1;
@@ -280,10 +288,11 @@ static int Usage()
                ./run sandbox up | down | destroy | status | load-sample | backup | ship-binlogs | catalog [--json] | retention [--dry-run] | drill | find-destructive [--since <time>] [--json] | watchdog | alarms
                ./run sandbox restore --latest | --to <time> | --before-gtid <gtid> [--keep]
                ./run sandbox sql <primary|replica> "<SQL>"
-               ./run ops status --bucket <BucketName> [--cluster <name>] [--region <region>]
-               ./run ops find-destructive --bucket <BucketName> [--cluster <name>] [--since <ISO time>]
-               ./run ops restore --state-machine-arn <RestoreStateMachineArn> --bucket <BucketName> [--cluster <name>]
-                                 --latest | --to <ISO time> | --before-gtid <gtid> [--keep]
+               ./run ops status --stack <name> [--region <region>]
+               ./run ops find-destructive --stack <name> [--since <ISO time>]
+               ./run ops restore --stack <name> --latest | --to <ISO time> | --before-gtid <gtid> [--keep]
+               (ops: --bucket, --cluster, --state-machine-arn override the stack's outputs; --s3-endpoint, --sfn-endpoint,
+                --cloudformation-endpoint, --cloudwatch-endpoint point the clients elsewhere, e.g. at the sandbox)
         """);
     return 2;
 }

@@ -10,6 +10,7 @@ public sealed record SandboxLayout(string RepoRoot, string Root, int BasePort)
     public const string Account = "000000000000";
     public const string Bucket = "lifeboat-sandbox-backups";
     public const string Cluster = "demo";
+    public const string StackName = "lifeboat-sandbox";
 
     public static SandboxLayout Default(string repoRoot) => new(repoRoot, Path.Combine(repoRoot, ".sandbox"), 14300);
 
@@ -22,6 +23,8 @@ public sealed record SandboxLayout(string RepoRoot, string Root, int BasePort)
     public string HostUrl => $"http://127.0.0.1:{HostPort}";
     public string S3Url => $"http://127.0.0.1:{S3Port}";
     public string StepFunctionsUrl => $"http://127.0.0.1:{StepFunctionsPort}";
+    public string CloudFormationUrl => $"{HostUrl}/cloudformation";
+    public string CloudWatchUrl => $"{HostUrl}/cloudwatch";
 
     public string StateFile => Path.Combine(Root, "state.json");
     public string LogDir => Path.Combine(Root, "logs");
