@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -55,19 +54,10 @@ public sealed class AwsJsonClient : AwsProtocolClient
         }
         catch (JsonException)
         {
-            // A proxy or load balancer may answer with HTML or plain text.
-            message = Encoding.UTF8.GetString(payload, 0, Math.Min(payload.Length, 512));
+            message = BodyExcerpt(payload);
         }
 
-        code = ErrorName(code) ?? $"Http{(int)response.StatusCode}";
-        var requestId = response.Headers.TryGetValues("x-amzn-RequestId", out var ids) ? ids.FirstOrDefault() : null;
-        return new AwsServiceException(
-            Service.ServiceId,
-            operation,
-            code,
-            string.IsNullOrWhiteSpace(message) ? code : message,
-            response.StatusCode,
-            requestId);
+        return ServiceError(Service.ServiceId, operation, response, ErrorName(code), message, requestId: null);
     }
 
     private static string? StringMember(JsonElement element, string name) =>

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 
@@ -86,6 +87,21 @@ public abstract class AwsProtocolClient : IDisposable
 
     /// <summary>Decodes a non-2xx response into the service's error.</summary>
     protected abstract AwsServiceException ParseError(string operation, HttpResponseMessage response, byte[] payload);
+
+    /// <summary>
+    /// The error both protocols report: the code (or "Http{status}" when the body named none), the message (or the code),
+    /// and the request id from the body or the x-amzn-RequestId header.
+    /// </summary>
+    protected static AwsServiceException ServiceError(
+        string service, string operation, HttpResponseMessage response, string? code, string? message, string? requestId)
+    {
+        code = string.IsNullOrWhiteSpace(code) ? $"Http{(int)response.StatusCode}" : code.Trim();
+        requestId ??= response.Headers.TryGetValues("x-amzn-RequestId", out var ids) ? ids.FirstOrDefault() : null;
+        return new AwsServiceException(service, operation, code, string.IsNullOrWhiteSpace(message) ? code : message, response.StatusCode, requestId);
+    }
+
+    /// <summary>The start of a body that is not in the protocol's format: a proxy or load balancer may answer with HTML or plain text.</summary>
+    protected static string BodyExcerpt(byte[] payload) => Encoding.UTF8.GetString(payload, 0, Math.Min(payload.Length, 512));
 
     private async Task<byte[]> SendOnceAsync(string operation, byte[] body, CancellationToken cancellationToken)
     {

@@ -69,19 +69,10 @@ public sealed class AwsQueryClient : AwsProtocolClient
         }
         catch (XmlException)
         {
-            // A proxy or load balancer may answer with HTML or plain text.
-            message = Encoding.UTF8.GetString(payload, 0, Math.Min(payload.Length, 512));
+            message = BodyExcerpt(payload);
         }
 
-        code = string.IsNullOrWhiteSpace(code) ? $"Http{(int)response.StatusCode}" : code.Trim();
-        requestId ??= response.Headers.TryGetValues("x-amzn-RequestId", out var ids) ? ids.FirstOrDefault() : null;
-        return new AwsServiceException(
-            Service.ServiceId,
-            operation,
-            code,
-            string.IsNullOrWhiteSpace(message) ? code : message,
-            response.StatusCode,
-            requestId);
+        return ServiceError(Service.ServiceId, operation, response, code, message, requestId);
     }
 
     /// <summary>The text of the first child named <paramref name="name"/> (namespace ignored), or null.</summary>
