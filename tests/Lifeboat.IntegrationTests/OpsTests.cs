@@ -83,6 +83,32 @@ public sealed class OpsTests(SandboxFixture fixture)
         Assert.Equal("ValidationError", Assert.IsType<AwsServiceException>(error.InnerException).ErrorCode);
     }
 
+    [Fact]
+    public async Task Sandbox_DescribeAlarms_Pages_By_MaxRecords_And_Filters_By_Name_And_State()
+    {
+        // Arrange
+        using var cloudWatch = new CloudWatchClient(OpsTarget.ClientOptions(SandboxLayout.Region, fixture.Sandbox.Layout.CloudWatchUrl));
+        var prefix = $"{SandboxLayout.StackName}-";
+        var expected = fixture.Sandbox.Alarms().Evaluate(DateTimeOffset.UtcNow).Select(a => a.Name).Order(StringComparer.Ordinal).ToList();
+
+        // Act
+        var first = await cloudWatch.DescribeAlarmsAsync(new DescribeAlarmsRequest { AlarmNamePrefix = prefix, MaxRecords = 4 }, CancellationToken.None);
+        var all = await cloudWatch.DescribeAllAlarmsAsync(prefix, CancellationToken.None);
+        var named = await cloudWatch.DescribeAlarmsAsync(
+            new DescribeAlarmsRequest { AlarmNames = [expected[^1], expected[0], $"{prefix}no-such-alarm"] }, CancellationToken.None);
+        var okOnly = await cloudWatch.DescribeAlarmsAsync(new DescribeAlarmsRequest { AlarmNamePrefix = prefix, StateValue = "OK" }, CancellationToken.None);
+        var otherStack = await cloudWatch.DescribeAllAlarmsAsync("lifeboat-prod-", CancellationToken.None);
+
+        // Assert
+        Assert.Equal(4, first.MetricAlarms.Count);
+        Assert.NotNull(first.NextToken);
+        Assert.Equal(expected, all.Select(a => a.AlarmName));
+        Assert.All(all, a => Assert.NotNull(a.StateUpdatedTimestamp));
+        Assert.Equal([expected[0], expected[^1]], named.MetricAlarms.Select(a => a.AlarmName));
+        Assert.All(okOnly.MetricAlarms, a => Assert.Equal("OK", a.StateValue));
+        Assert.Empty(otherStack);
+    }
+
     private OpsFlags SandboxFlags()
     {
         var layout = fixture.Sandbox.Layout;
