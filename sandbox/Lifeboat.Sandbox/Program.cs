@@ -69,6 +69,11 @@ catch (Lifeboat.Aws.Protocol.AwsServiceException e)
     Console.Error.WriteLine($"error: {e}");
     return 1;
 }
+catch (HttpRequestException e) when (opsFlags is not null)
+{
+    Console.Error.WriteLine($"error: cannot reach AWS ({e.Message}): check the network, --region, and any --*-endpoint flags");
+    return 1;
+}
 
 async Task<int> Host()
 {
@@ -203,6 +208,15 @@ async Task<int> OpsFindDestructive(IReadOnlyList<string> options)
 async Task<int> OpsRestore(IReadOnlyList<string> options)
 {
     var input = RestoreInput(options);
+    // Checked here so that a deployed stack never starts an execution for a typo.
+    if (input["target"] is not JsonObject restoreTarget)
+    {
+        throw new ArgumentException("say what to restore to: --to <ISO-8601 time>, --before-gtid <domain-server-seq> or --latest");
+    }
+    if (restoreTarget["time"]?.GetValue<string>() is { } time && !DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+    {
+        throw new ArgumentException($"--to '{time}' is not a time: give an ISO-8601 time with its zone, e.g. 2026-11-21T14:03:00Z");
+    }
     var (ops, target) = await OpsFor();
     input["cluster"] = target.Cluster;
     var (status, output, error, cause) = await ops.RestoreAsync(input, TimeSpan.FromHours(48));

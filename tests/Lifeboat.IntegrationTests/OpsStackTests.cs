@@ -94,6 +94,24 @@ public sealed class OpsStackTests
         Assert.Contains("--bucket", error.Message);
     }
 
+    [Theory]
+    [InlineData("--to yesterday", "--to 'yesterday' is not a time")]
+    [InlineData("", "say what to restore to")]
+    public async Task Ops_Restore_Refuses_A_Bad_Target_Before_Asking_AWS(string options, string expected)
+    {
+        // Arrange: an endpoint nothing listens on, so any AWS call would fail differently.
+        var cli = Path.Combine(AppContext.BaseDirectory, "lifeboat-sandbox.dll");
+        string[] arguments = [cli, "ops", "restore", "--stack", "lifeboat-prod", "--region", "eu-west-1", "--cloudformation-endpoint", "http://127.0.0.1:1/cloudformation",
+            .. options.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
+
+        // Act
+        var result = await Processes.RunAsync("dotnet", arguments);
+
+        // Assert
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"error: {expected}", result.Stderr);
+    }
+
     [Fact]
     public async Task Neither_Stack_Nor_Bucket_Asks_For_The_Stack()
     {
