@@ -94,6 +94,22 @@ public static partial class CliArguments
     }
 
     /// <summary>An <c>ops</c> target's values, each in the form AWS would accept, so a typo fails here and not in a request.</summary>
+    /// <summary>The stack's name and the query endpoints, checked before anything is asked of AWS.</summary>
+    public static void OpsStack(string? stack, string? cloudFormationEndpoint, string? cloudWatchEndpoint)
+    {
+        if (stack is not null && !StackName().IsMatch(stack))
+        {
+            throw new ArgumentException($"--stack '{Printable(stack)}' is not a CloudFormation stack name: a letter, then up to 127 letters, digits and '-'.");
+        }
+        foreach (var (option, url) in new[] { ("--cloudformation-endpoint", cloudFormationEndpoint), ("--cloudwatch-endpoint", cloudWatchEndpoint) })
+        {
+            if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            {
+                throw new ArgumentException($"{option} '{Printable(url)}' is not an http(s) URL.");
+            }
+        }
+    }
+
     public static OpsTarget Ops(string? bucket, string? cluster, string? region, string? s3Endpoint, string? stateMachineArn, string? sfnEndpoint)
     {
         if (string.IsNullOrEmpty(bucket))
@@ -156,4 +172,7 @@ public static partial class CliArguments
 
     [GeneratedRegex(@"^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}\z")]
     private static partial Regex StateMachineArn();
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9-]{0,127}\z")]
+    private static partial Regex StackName();
 }

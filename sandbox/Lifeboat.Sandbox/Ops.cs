@@ -12,18 +12,30 @@ using Lifeboat.Core.Storage;
 
 namespace Lifeboat.Sandbox;
 
-/// <summary>Where a deployed Lifeboat is: its bucket and restore state machine, and (for the sandbox only) endpoint overrides.</summary>
+/// <summary>
+/// Where a deployed Lifeboat is: its bucket and restore state machine, the stack whose alarms to show, and (for the
+/// sandbox only) endpoint overrides.
+/// </summary>
 public sealed record OpsTarget(string Bucket, string Cluster, string? Region, string? S3Endpoint, string? StateMachineArn, string? StepFunctionsEndpoint)
 {
+    /// <summary>The stack's name, which prefixes its alarms' names; null when the target was given by flags alone.</summary>
+    public string? Stack { get; init; }
+
+    public string? CloudWatchEndpoint { get; init; }
+
     public IObjectStore Store() => new S3ObjectStore(S3ClientFactory.Create(Region, S3Endpoint), Bucket);
 
-    public StepFunctionsClient StepFunctions() => new(new AwsClientOptions
+    public StepFunctionsClient StepFunctions() => new(ClientOptions(Region, StepFunctionsEndpoint));
+
+    public CloudWatchClient CloudWatch() => new(ClientOptions(Region, CloudWatchEndpoint));
+
+    public static AwsClientOptions ClientOptions(string? region, string? endpoint) => new()
     {
-        Region = Region,
-        ServiceUrl = StepFunctionsEndpoint is null ? null : new Uri(StepFunctionsEndpoint),
-        // The sandbox's runner ignores signatures; AWS gets the usual credential chain.
-        Credentials = StepFunctionsEndpoint is null ? null : new BasicAWSCredentials("SANDBOX", "sandbox"),
-    });
+        Region = region,
+        ServiceUrl = endpoint is null ? null : new Uri(endpoint),
+        // The sandbox ignores signatures; AWS gets the usual credential chain.
+        Credentials = endpoint is null ? null : new BasicAWSCredentials("SANDBOX", "sandbox"),
+    };
 }
 
 /// <summary>
@@ -41,7 +53,26 @@ public sealed class Ops(OpsTarget target, TextWriter console)
         lines.Add(drill is null
             ? "drills: none recorded yet"
             : $"last {drill.Kind} {drill.ExecutionName}: {drill.Status} at {drill.FinishedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)} — {drill.Summary}");
+        lines.AddRange(await AlarmLinesAsync());
         return lines;
+    }
+
+    /// <summary>The stack's alarms (named <c>{stack}-…</c>), those in ALARM first, each with its state's start and reason.</summary>
+    private async Task<IEnumerable<string>> AlarmLinesAsync()
+    {
+        if (target.Stack is null)
+        {
+            return ["alarms: give --stack <name> to see the stack's alarm states"];
+        }
+        using var cloudWatch = target.CloudWatch();
+        var alarms = (await cloudWatch.DescribeAllAlarmsAsync($"{target.Stack}-", CancellationToken.None))
+            .OrderBy(a => a.StateValue switch { "ALARM" => 0, "INSUFFICIENT_DATA" => 1, _ => 2 })
+            .ThenBy(a => a.AlarmName, StringComparer.Ordinal)
+            .ToList();
+        var counts = string.Join(", ", alarms.GroupBy(a => a.StateValue).Select(g => $"{g.Count()} {g.Key}"));
+        return alarms.Select(a =>
+                $"  {a.StateValue,-17} {a.AlarmName}  since {a.StateUpdatedTimestamp?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "?"} — {a.StateReason}")
+            .Prepend(alarms.Count == 0 ? $"alarms: none named {target.Stack}-*" : $"alarms of {target.Stack}: {counts}");
     }
 
     public Task<IReadOnlyList<DestructiveEvent>> FindDestructiveAsync(DateTimeOffset? since) =>
@@ -50,7 +81,7 @@ public sealed class Ops(OpsTarget target, TextWriter console)
     /// <summary>Starts the restore state machine and follows it, printing each state as it is entered.</summary>
     public async Task<(string Status, string? Output, string? Error, string? Cause)> RestoreAsync(JsonObject input, TimeSpan timeout)
     {
-        var arn = target.StateMachineArn ?? throw new ArgumentException("--state-machine-arn is required (the stack's RestoreStateMachineArn output)");
+        var arn = target.StateMachineArn ?? throw new ArgumentException("no restore state machine: give --stack <name> (its RestoreStateMachineArn output) or --state-machine-arn");
         using var sfn = target.StepFunctions();
         var started = await sfn.StartExecutionAsync(new StartExecutionRequest { StateMachineArn = arn, Input = input.ToJsonString() }, CancellationToken.None);
         console.WriteLine($"started {started.ExecutionArn}");

@@ -8,14 +8,19 @@ var arguments = args.ToList();
 var root = TakeOption(arguments, "--root");
 var basePort = TakeOption(arguments, "--base-port") ?? Environment.GetEnvironmentVariable("LIFEBOAT_SANDBOX_BASE_PORT");
 var json = arguments.Remove("--json");
-var opsTarget = arguments.FirstOrDefault() == "ops"
-    ? new OpsTarget(
-        TakeOption(arguments, "--bucket") ?? "",
-        TakeOption(arguments, "--cluster") ?? "main",
-        TakeOption(arguments, "--region") ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION"),
-        TakeOption(arguments, "--s3-endpoint"),
-        TakeOption(arguments, "--state-machine-arn"),
-        TakeOption(arguments, "--sfn-endpoint"))
+var opsFlags = arguments.FirstOrDefault() == "ops"
+    ? new OpsFlags
+    {
+        Stack = TakeOption(arguments, "--stack"),
+        Bucket = TakeOption(arguments, "--bucket"),
+        Cluster = TakeOption(arguments, "--cluster"),
+        Region = TakeOption(arguments, "--region") ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION"),
+        S3Endpoint = TakeOption(arguments, "--s3-endpoint"),
+        StateMachineArn = TakeOption(arguments, "--state-machine-arn"),
+        StepFunctionsEndpoint = TakeOption(arguments, "--sfn-endpoint"),
+        CloudFormationEndpoint = TakeOption(arguments, "--cloudformation-endpoint"),
+        CloudWatchEndpoint = TakeOption(arguments, "--cloudwatch-endpoint"),
+    }
     : null;
 var repoRoot = SandboxLayout.FindRepoRoot(AppContext.BaseDirectory);
 int port;
@@ -69,6 +74,16 @@ try
 catch (Exception e) when (e is InvalidOperationException or ArgumentException or TimeoutException or Lifeboat.Core.InvalidInputException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
+catch (Lifeboat.Aws.Protocol.AwsServiceException e)
+{
+    Console.Error.WriteLine($"error: {e}");
+    return 1;
+}
+catch (HttpRequestException e) when (opsFlags is not null)
+{
+    Console.Error.WriteLine($"error: cannot reach AWS ({e.Message}): check the network, --region, and any --*-endpoint flags");
     return 1;
 }
 
@@ -147,13 +162,18 @@ async Task<int> FindDestructive(string? since)
     return 0;
 }
 
-Ops OpsFor() => new(
-    CliArguments.Ops(opsTarget!.Bucket, opsTarget.Cluster, opsTarget.Region, opsTarget.S3Endpoint, opsTarget.StateMachineArn, opsTarget.StepFunctionsEndpoint),
-    Console.Out);
+async Task<(Ops Ops, OpsTarget Target)> OpsFor()
+{
+    CliArguments.OpsStack(opsFlags!.Stack, opsFlags.CloudFormationEndpoint, opsFlags.CloudWatchEndpoint);
+    var target = await opsFlags.ResolveAsync(CancellationToken.None);
+    // The same checks whether a value came from a flag or from the stack's outputs.
+    CliArguments.Ops(target.Bucket, target.Cluster, target.Region, target.S3Endpoint, target.StateMachineArn, target.StepFunctionsEndpoint);
+    return (new Ops(target, Console.Out), target);
+}
 
 async Task<int> OpsStatus()
 {
-    foreach (var line in await OpsFor().StatusAsync())
+    foreach (var line in await (await OpsFor()).Ops.StatusAsync())
     {
         Console.WriteLine(line);
     }
@@ -168,7 +188,7 @@ async Task<int> OpsFindDestructive(IReadOnlyList<string> options)
         ["--since", var text] => CliArguments.Time("--since", text),
         _ => throw new ArgumentException($"unknown find-destructive options '{CliArguments.Printable(string.Join(' ', options))}': use --since <ISO-8601 time>, or nothing."),
     };
-    var events = await OpsFor().FindDestructiveAsync(since);
+    var events = await (await OpsFor()).Ops.FindDestructiveAsync(since);
     Console.WriteLine(events.Count == 0 ? "no destructive statements in the cataloged binlogs" : $"{events.Count} destructive statement(s):");
     foreach (var e in events)
     {
@@ -180,8 +200,10 @@ async Task<int> OpsFindDestructive(IReadOnlyList<string> options)
 
 async Task<int> OpsRestore(IReadOnlyList<string> options)
 {
-    var ops = OpsFor();
-    var input = CliArguments.RestoreInput(opsTarget!.Cluster, options);
+    // Checked before any AWS call, so that a deployed stack never starts an execution for a typo.
+    var input = CliArguments.RestoreInput(opsFlags!.Cluster ?? "main", options);
+    var (ops, target) = await OpsFor();
+    input["cluster"] = target.Cluster;
     var (status, output, error, cause) = await ops.RestoreAsync(input, TimeSpan.FromHours(48));
     Console.WriteLine(new JsonObject { ["status"] = status, ["output"] = output is null ? null : JsonNode.Parse(output), ["error"] = error, ["cause"] = cause }
         .ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -273,10 +295,11 @@ static int Usage()
                ./run sandbox restore --latest | --to <time> | --before-gtid <gtid> [--keep] [--offsite]
                ./run sandbox sql <primary|replica> "<SQL>"
                ./run sandbox schedule DailyBackup | DailyDrill | ShippingSchedule | WatchdogSchedule | DailyRetention   (every cluster)
-               ./run ops status --bucket <BucketName> [--cluster <name>] [--region <region>]
-               ./run ops find-destructive --bucket <BucketName> [--cluster <name>] [--since <ISO time>]
-               ./run ops restore --state-machine-arn <RestoreStateMachineArn> --bucket <BucketName> [--cluster <name>]
-                                 --latest | --to <ISO time> | --before-gtid <gtid> [--keep] [--offsite]
+               ./run ops status --stack <name> [--region <region>]
+               ./run ops find-destructive --stack <name> [--since <ISO time>]
+               ./run ops restore --stack <name> --latest | --to <ISO time> | --before-gtid <gtid> [--keep] [--offsite]
+               (ops: --bucket, --cluster, --state-machine-arn override the stack's outputs; --s3-endpoint, --sfn-endpoint,
+                --cloudformation-endpoint, --cloudwatch-endpoint point the clients elsewhere, e.g. at the sandbox)
         """);
     return 2;
 }

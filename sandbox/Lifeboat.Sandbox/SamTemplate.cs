@@ -24,6 +24,9 @@ public sealed class SamTemplate
 
     public sealed record EventRuleSpec(string TargetLogicalId, bool TargetIsStateMachine, JsonNode Pattern);
 
+    /// <summary>The stack's Outputs (those whose Condition holds), resolved as CloudFormation would report them.</summary>
+    public IReadOnlyDictionary<string, string> Outputs { get; init; } = new Dictionary<string, string>();
+
     public sealed record AlarmSpec(
         string Name, string Description, string Namespace, string MetricName, IReadOnlyDictionary<string, string> Dimensions,
         string Statistic, int Period, int EvaluationPeriods, double Threshold, string ComparisonOperator, string TreatMissingData);
@@ -131,7 +134,15 @@ public sealed class SamTemplate
                     break;
             }
         }
-        return new SamTemplate { Functions = functions, Documents = documents, StateMachines = machines, Alarms = alarms, EventRules = rules, Schedules = schedules };
+        var outputs = new Dictionary<string, string>();
+        if (root.Children.TryGetValue("Outputs", out var outputNodes))
+        {
+            foreach (var (k, v) in ((YamlMappingNode)outputNodes).Children.Where(o => resolver.Applies(o.Value)))
+            {
+                outputs[k.ToString()] = resolver.Resolve(v["Value"]);
+            }
+        }
+        return new SamTemplate { Functions = functions, Documents = documents, StateMachines = machines, Alarms = alarms, EventRules = rules, Schedules = schedules, Outputs = outputs };
     }
 
     /// <summary>The sandbox names each document after its logical id, as CloudFormation would prefix it with the stack's.</summary>
@@ -263,6 +274,10 @@ public sealed class SamTemplate
                 "AWS::S3::Bucket" => SandboxLayout.Bucket,
                 "AWS::Serverless::Function" => name,
                 "AWS::Serverless::StateMachine" => SandboxLayout.StateMachineArn(name),
+                // Physical names as CloudFormation generates them; only the stack's Outputs refer to these.
+                "AWS::SNS::Topic" => $"arn:aws:sns:{SandboxLayout.Region}:{SandboxLayout.Account}:{SandboxLayout.StackName}-{name}",
+                "AWS::IAM::InstanceProfile" => $"{SandboxLayout.StackName}-{name}",
+                "AWS::CloudWatch::Dashboard" => Resolve(resource["Properties"]["DashboardName"]),
                 var t => throw new NotSupportedException($"!Ref to {t} is not modelled by the sandbox"),
             };
         }

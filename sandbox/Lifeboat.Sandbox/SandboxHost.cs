@@ -10,7 +10,8 @@ namespace Lifeboat.Sandbox;
 
 /// <summary>
 /// The sandbox's long-running process on 127.0.0.1: Lambda invocations from the Step Functions runner, S3
-/// notifications from the S3 stand-in, and the SSM JSON protocol for the functions' Run Command calls.
+/// notifications from the S3 stand-in, the SSM JSON protocol for the functions' Run Command calls, and the query
+/// protocol's CloudFormation DescribeStacks and CloudWatch DescribeAlarms for <c>./run ops --stack</c>.
 /// </summary>
 public static class SandboxHost
 {
@@ -29,6 +30,8 @@ public static class SandboxHost
             Credentials = new Amazon.Runtime.BasicAWSCredentials("SANDBOX", "sandbox"),
         }), Log);
         var states = new StatesIntegration(layout, Log);
+        var cloudFormation = new CloudFormationStandIn(template);
+        var cloudWatch = new CloudWatchStandIn(new SandboxAlarms(layout, template));
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -75,6 +78,10 @@ public static class SandboxHost
             response.StatusCode = status;
             await response.WriteAsync(result.ToJsonString());
         });
+        app.MapPost("/cloudformation", (HttpRequest request, HttpResponse response) =>
+            AnswerQuery(request, response, CloudFormationStandIn.Ns, cloudFormation.Handle, Log));
+        app.MapPost("/cloudwatch", (HttpRequest request, HttpResponse response) =>
+            AnswerQuery(request, response, CloudWatchStandIn.Ns, cloudWatch.Handle, Log));
         app.MapPost("/s3-events", async (HttpRequest request) =>
         {
             await dispatcher.DispatchAsync(await new StreamReader(request.Body, Encoding.UTF8).ReadToEndAsync());
@@ -111,6 +118,29 @@ public static class SandboxHost
         Log($"sandbox host listening on {layout.HostUrl} ({template.Functions.Count} functions, {template.Documents.Count} documents)");
         await app.StartAsync(cancellationToken);
         await app.WaitForShutdownAsync(cancellationToken);
+    }
+
+    /// <summary>One AWS query-protocol call: the form in, the stand-in's XML (or its ErrorResponse) out.</summary>
+    private static async Task AnswerQuery(
+        HttpRequest request, HttpResponse response, System.Xml.Linq.XNamespace ns, Func<IReadOnlyDictionary<string, string>, string> handle, Action<string> log)
+    {
+        response.ContentType = "text/xml";
+        var form = (await request.ReadFormAsync()).ToDictionary(f => f.Key, f => f.Value.ToString());
+        try
+        {
+            await response.WriteAsync(handle(form));
+        }
+        catch (QueryProtocolException e)
+        {
+            response.StatusCode = 400;
+            await response.WriteAsync(QueryProtocol.Error(ns, e.Code, e.Message));
+        }
+        catch (Exception e)
+        {
+            log($"{request.Path} {form.GetValueOrDefault("Action")}: {e}");
+            response.StatusCode = 500;
+            await response.WriteAsync(QueryProtocol.Error(ns, "InternalFailure", e.Message));
+        }
     }
 
     private static string Error(string type, string message) =>

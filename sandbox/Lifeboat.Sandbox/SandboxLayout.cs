@@ -26,6 +26,8 @@ public sealed record SandboxLayout(string RepoRoot, string Root, int BasePort)
     public string HostUrl => $"http://127.0.0.1:{HostPort}";
     public string S3Url => $"http://127.0.0.1:{S3Port}";
     public string StepFunctionsUrl => $"http://127.0.0.1:{StepFunctionsPort}";
+    public string CloudFormationUrl => $"{HostUrl}/cloudformation";
+    public string CloudWatchUrl => $"{HostUrl}/cloudwatch";
 
     public string StateFile => Path.Combine(Root, "state.json");
     public string LogDir => Path.Combine(Root, "logs");
