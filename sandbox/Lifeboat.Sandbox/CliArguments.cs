@@ -50,7 +50,9 @@ public static partial class CliArguments
                     throw new ArgumentException($"unknown restore option '{Printable(options[i])}': {RestoreUsage}.");
             }
         }
-        return input;
+        return targetOption is null
+            ? throw new ArgumentException($"say what to restore to: --latest, --to <ISO-8601 time> or --before-gtid <domain-server-seq> ({RestoreUsage}).")
+            : input;
     }
 
     /// <summary>The drill's input: the drill restores the newest backup, from the bucket or (<c>--offsite</c>) its copy.</summary>

@@ -95,8 +95,9 @@ public sealed class OpsStackTests
     }
 
     [Theory]
-    [InlineData("--to yesterday", "--to 'yesterday' is not a time")]
+    [InlineData("--to yesterday", "--to 'yesterday' is not an ISO-8601 time with a zone")]
     [InlineData("", "say what to restore to")]
+    [InlineData("--keep", "say what to restore to")]
     public async Task Ops_Restore_Refuses_A_Bad_Target_Before_Asking_AWS(string options, string expected)
     {
         // Arrange: an endpoint nothing listens on, so any AWS call would fail differently.
