@@ -111,6 +111,11 @@ internal static class SuiteBench
             grep -q 'completed OK' {work}/mb.log
             """);
 
+        Step("limit: the bare backup's stream from a local file into the S3 stand-in, as the backup uploads it");
+        DropCaches();
+        var upload = await shell.TimeAsync("limit-upload",
+            $"{S3Environment(sandbox.Layout)} cat {work}/bare.xb.zst | aws s3 cp - s3://{SandboxLayout.Bucket}/bench/limit.xb.zst --expected-size $(stat -c %s {work}/bare.xb.zst) --only-show-errors");
+
         Step("backup: mariadb-dump --single-transaction | zstd -1 -T0");
         DropCaches();
         var dump = await shell.TimeAsync("backup-dump",
@@ -133,6 +138,7 @@ internal static class SuiteBench
         report.Add("backup", "**Lifeboat: backup SSM document** (stop SQL thread, count rows, stream, hash, upload, manifest)", command.Seconds, null);
         report.Add("backup", "Lifeboat: whole backup workflow (state machine, polling, catalog)", workflow, null);
         report.Add("backup", "limit: read the datadir through `zstd -1 -T0` to /dev/null", read, null);
+        report.Add("backup", "limit: upload the same compressed stream to the S3 stand-in (`aws s3 cp -`)", upload, null);
     }
 
     private static async Task RestoreAsync(SandboxRunner sandbox, Shell shell, string work, InstanceEntry bare, InstanceEntry reload, Report report)
@@ -146,6 +152,11 @@ internal static class SuiteBench
         Require(outcome);
         var restore = Command.Find(sandbox.Layout, since, "phases");
         var validation = Command.FindOptional(sandbox.Layout, since, "checks") ?? Command.FindOptional(sandbox.Layout, since, "tables");
+
+        Step("limit: download the compressed stream from the S3 stand-in to /dev/null, as the restore reads it");
+        DropCaches();
+        var download = await shell.TimeAsync("limit-download",
+            $"{S3Environment(sandbox.Layout)} aws s3 cp s3://{SandboxLayout.Bucket}/bench/limit.xb.zst - --only-show-errors > /dev/null");
 
         Step("restore: bare zstd -d | mbstream -x, mariabackup --prepare, start");
         await Instances.WipeAsync(bare);
@@ -181,6 +192,7 @@ internal static class SuiteBench
         report.Add("restore", "**Lifeboat: restore SSM document** (checks, S3 download, SHA-256, `zstd -d \\| mbstream -x`, prepare, start)", restore.Seconds, null);
         report.Add("restore", "Lifeboat: whole drill workflow (launch, restore, row-for-row validation, record, terminate)", workflow, null);
         report.Add("restore", "limit: `zstd -d \\| mbstream -x` of the same stream to disk", extract, null);
+        report.Add("restore", "limit: download the same compressed stream from the S3 stand-in (`aws s3 cp ... -`) to /dev/null", download, null);
         report.RestorePhases = restore.Json["phases"]!.ToJsonString();
         report.ValidationSeconds = validation?.Seconds;
     }
@@ -321,6 +333,10 @@ internal static class SuiteBench
     }
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    /// <summary>The environment the SSM stand-in gives a document: the real AWS CLI pointed at the S3 stand-in.</summary>
+    private static string S3Environment(SandboxLayout layout) =>
+        $"export PATH={Shell.Quote(layout.HostBinDir)}:$PATH LIFEBOAT_S3_ENDPOINT={layout.S3Url} AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION={SandboxLayout.Region};";
 
     private static Task ShipAsync(SandboxRunner sandbox) =>
         sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
