@@ -137,7 +137,7 @@ internal static class BinlogReaderBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{stream,-14} {name,-29} {timing.BestMBps(bytes),9:F0} {timing.MedianMBps(bytes),13:F0}   {timing.RatioToBaseline,8:F2}"));
 
-    private static long ReadAll(Stream stream, int bufferSize)
+    internal static long ReadAll(Stream stream, int bufferSize)
     {
         using (stream)
         {
@@ -153,7 +153,7 @@ internal static class BinlogReaderBench
         }
     }
 
-    private static long CountEvents(Stream stream, BinlogReaderOptions options)
+    internal static long CountEvents(Stream stream, BinlogReaderOptions options)
     {
         using var reader = new BinlogReader(stream, options);
         while (reader.Read())
