@@ -165,7 +165,8 @@ public sealed partial class RestorePlanning(IObjectStore store, RestoreSettings 
     /// <summary>Room for the restored datadir, the downloaded binlogs and working space, with headroom.</summary>
     private static int DiskGiB(BackupManifest manifest, RestoreReplay replay)
     {
-        var bytes = (manifest.Sizes.RawBytes * 1.3) + (replay.Bytes * 2.0) + (10 * GiB);
+        // The compressed stream is downloaded to the same disk before it is extracted (ssm/restore.yaml).
+        var bytes = (manifest.Sizes.RawBytes * 1.3) + manifest.Sizes.CompressedBytes + (replay.Bytes * 2.0) + (10 * GiB);
         return (int)Math.Max(20, Math.Ceiling(bytes / GiB));
     }
 
