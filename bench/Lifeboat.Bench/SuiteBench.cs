@@ -208,10 +208,12 @@ internal static class SuiteBench
         await SetDurabilityAsync(2, primary);
         await shell.TimeAsync("replay-workload", $"mariadb --no-defaults --socket={Shell.Quote(primary.Socket)} -uroot < {Shell.Quote(workload)}");
         await SetDurabilityAsync(1, primary);
-        await ShipAsync(sandbox);
+        var shipped = (await sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster }))!["result"]!;
         var logs = (await MariaDb.QueryAsync(primary, "SHOW BINARY LOGS")).Split('\n').Select(l => l.Split('\t')[0]).ToList();
         var files = logs.SkipWhile(f => f != first).SkipLast(1).Select(f => Path.Combine(primary.DataDir, f)).ToList();
         report.ReplayFile = files.OrderByDescending(f => new FileInfo(f).Length).First();
+        // VerifyBinlog runs on the upload events: "latest" is what the catalog holds, so wait until it holds every file.
+        await WaitCatalogedAsync(sandbox, shipped["serverUuid"]!.GetValue<string>(), files.Select(Path.GetFileName).ToList()!);
 
         Step("replay: Lifeboat's restore workflow to the latest point (restore document, then the replay document)");
         var since = DateTimeOffset.UtcNow;
@@ -222,6 +224,10 @@ internal static class SuiteBench
         var applied = replay.Json["applied"]!;
         long events = applied["events"]!.GetValue<long>();
         long transactions = applied["transactions"]!.GetValue<long>();
+        if (transactions < options.Transactions)
+        {
+            throw new InvalidOperationException($"Lifeboat's replay applied {transactions:N0} transactions, the workload wrote {options.Transactions:N0}: it did not replay the workload's binlogs");
+        }
         double lifeboatSeconds = replay.Json["seconds"]!.GetValue<double>();
 
         Step("replay: mariadb-binlog | mariadb into a default server at the backup's position");
@@ -336,6 +342,23 @@ internal static class SuiteBench
     /// <summary>The environment the SSM stand-in gives a document: the real AWS CLI pointed at the S3 stand-in.</summary>
     private static string S3Environment(SandboxLayout layout) =>
         $"export PATH={Shell.Quote(layout.HostBinDir)}:$PATH LIFEBOAT_S3_ENDPOINT={layout.S3Url} AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION={SandboxLayout.Region};";
+
+    private static async Task WaitCatalogedAsync(SandboxRunner sandbox, string serverUuid, IReadOnlyList<string> files)
+    {
+        var bucket = sandbox.Bucket();
+        var deadline = DateTime.UtcNow.AddMinutes(10);
+        foreach (var file in files)
+        {
+            while (await bucket.HeadAsync(S3Layout.BinlogCatalogEntry(SandboxLayout.Cluster, serverUuid, file), CancellationToken.None) is null)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"{file} was shipped but not cataloged within 10 minutes: see the host's log");
+                }
+                await Task.Delay(500);
+            }
+        }
+    }
 
     private static Task ShipAsync(SandboxRunner sandbox) =>
         sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
