@@ -21,23 +21,22 @@ internal static class Adapters
             : null;
 
     public static IExecutionStatus Executions(FunctionSettings settings) =>
-        new StepFunctionsExecutionStatus(new StepFunctionsClient(new AwsClientOptions
-        {
-            Region = settings.Region,
-            ServiceUrl = settings.StepFunctionsEndpoint is { } url ? new Uri(url) : null,
-        }));
+        new StepFunctionsExecutionStatus(new StepFunctionsClient(ClientOptions(settings, settings.StepFunctionsEndpoint)));
 
     /// <summary>Run Command, through the check that only this function's documents are sent, with their own patterns.</summary>
     public static IRemoteCommands RunCommand(FunctionSettings settings) =>
         new CheckedRemoteCommands(
-            new SsmRemoteCommands(new SsmClient(new AwsClientOptions
-            {
-                Region = settings.Region,
-                ServiceUrl = settings.SsmEndpoint is { } url ? new Uri(url) : null,
-            })),
+            new SsmRemoteCommands(new SsmClient(ClientOptions(settings, settings.SsmEndpoint))),
             DocumentVariables
                 .Where(v => settings.Optional(v.Key) is not null)
                 .ToDictionary(v => settings.Required(v.Key), v => v.Value, StringComparer.Ordinal));
+
+    /// <summary>The function's region; the endpoint only where one is configured (the sandbox's stand-ins).</summary>
+    private static AwsClientOptions ClientOptions(FunctionSettings settings, string? endpoint) => new()
+    {
+        Region = settings.Region,
+        ServiceUrl = endpoint is null ? null : new Uri(endpoint),
+    };
 
     /// <summary>The environment variables that name a function's documents (template.yaml), and which document each is.</summary>
     private static readonly IReadOnlyDictionary<string, string> DocumentVariables = new Dictionary<string, string>

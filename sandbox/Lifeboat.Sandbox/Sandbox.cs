@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Amazon.Runtime;
 using Lifeboat.Aws.Protocol;
 using Lifeboat.Aws.S3;
 using Lifeboat.Core.Storage;
@@ -107,12 +106,7 @@ public sealed class Sandbox(SandboxLayout layout, TextWriter console)
         return lines;
     }
 
-    public StepFunctionsClient StepFunctions() => new(new AwsClientOptions
-    {
-        Region = SandboxLayout.Region,
-        ServiceUrl = new Uri(layout.StepFunctionsUrl),
-        Credentials = new BasicAWSCredentials("SANDBOX", "sandbox"),
-    });
+    public StepFunctionsClient StepFunctions() => layout.StepFunctionsClient();
 
     public IObjectStore Bucket() => new S3ObjectStore(S3ClientFactory.Create(SandboxLayout.Region, layout.S3Url), SandboxLayout.Bucket);
 

@@ -23,12 +23,7 @@ public static class SandboxHost
         var dispatcher = new S3EventDispatcher(lambdas, ReplicationStandIn.For(layout, SandboxParameters.Values, Log), Log);
         var ssm = new SsmAgent(layout, template, Log);
         var ec2 = new Ec2StandIn(layout, Log);
-        var events = new EventRouter(template, lambdas, () => new Aws.Protocol.StepFunctionsClient(new Aws.Protocol.AwsClientOptions
-        {
-            Region = SandboxLayout.Region,
-            ServiceUrl = new Uri(layout.StepFunctionsUrl),
-            Credentials = new Amazon.Runtime.BasicAWSCredentials("SANDBOX", "sandbox"),
-        }), Log);
+        var events = new EventRouter(template, lambdas, layout.StepFunctionsClient, Log);
         var states = new StatesIntegration(layout, Log);
         var cloudFormation = new CloudFormationStandIn(template);
         var cloudWatch = new CloudWatchStandIn(new SandboxAlarms(layout, template));

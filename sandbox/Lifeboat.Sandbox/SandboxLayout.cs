@@ -1,3 +1,6 @@
+using Amazon.Runtime;
+using Lifeboat.Aws.Protocol;
+
 namespace Lifeboat.Sandbox;
 
 /// <summary>
@@ -26,6 +29,22 @@ public sealed record SandboxLayout(string RepoRoot, string Root, int BasePort)
     public string HostUrl => $"http://127.0.0.1:{HostPort}";
     public string S3Url => $"http://127.0.0.1:{S3Port}";
     public string StepFunctionsUrl => $"http://127.0.0.1:{StepFunctionsPort}";
+
+    /// <summary>A client of this sandbox's SSM stand-in, the host (it ignores SigV4, so any credentials do).</summary>
+    public SsmClient SsmClient() => new(new AwsClientOptions
+    {
+        Region = Region,
+        ServiceUrl = new Uri(HostUrl),
+        Credentials = new BasicAWSCredentials("SANDBOX", "sandbox"),
+    });
+
+    /// <summary>A client of this sandbox's Step Functions stand-in (it ignores SigV4, so any credentials do).</summary>
+    public StepFunctionsClient StepFunctionsClient() => new(new AwsClientOptions
+    {
+        Region = Region,
+        ServiceUrl = new Uri(StepFunctionsUrl),
+        Credentials = new BasicAWSCredentials("SANDBOX", "sandbox"),
+    });
     public string CloudFormationUrl => $"{HostUrl}/cloudformation";
     public string CloudWatchUrl => $"{HostUrl}/cloudwatch";
 

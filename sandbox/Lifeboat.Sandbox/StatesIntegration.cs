@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Amazon.Runtime;
 using Lifeboat.Aws.Protocol;
 
 namespace Lifeboat.Sandbox;
@@ -23,12 +22,7 @@ public sealed class StatesIntegration(SandboxLayout layout, Action<string> log)
             JsonValue value when value.TryGetValue<string>(out var text) => text,
             var node => node.ToJsonString(),
         };
-        using var sfn = new StepFunctionsClient(new AwsClientOptions
-        {
-            Region = SandboxLayout.Region,
-            ServiceUrl = new Uri(layout.StepFunctionsUrl),
-            Credentials = new BasicAWSCredentials("SANDBOX", "sandbox"),
-        });
+        using var sfn = layout.StepFunctionsClient();
         try
         {
             var started = await sfn.StartExecutionAsync(new StartExecutionRequest

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Amazon.Runtime;
 using Lifeboat.Aws.Protocol;
 using Lifeboat.Core.Json;
 using Lifeboat.Core.Restore;
@@ -180,12 +179,7 @@ public sealed class RestoreWorkflowTests(SandboxFixture fixture)
         var before = Directory.GetFileSystemEntries(replica.DataDir).Length;
         try
         {
-            using var ssm = new SsmClient(new AwsClientOptions
-            {
-                Region = SandboxLayout.Region,
-                ServiceUrl = new Uri(fixture.Sandbox.Layout.HostUrl),
-                Credentials = new BasicAWSCredentials("SANDBOX", "sandbox"),
-            });
+            using var ssm = fixture.Sandbox.Layout.SsmClient();
             var backup = await BackupAsync();
             var entry = (await new Core.Catalog.BackupCatalog(fixture.Sandbox.Bucket()).GetAsync(SandboxLayout.Cluster, backup, CancellationToken.None))!;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Amazon.Runtime;
 using Lifeboat.Aws.Protocol;
 using Lifeboat.Sandbox;
 using Xunit;
@@ -66,12 +65,7 @@ public sealed class RestoreTargetSafetyTests(SandboxFixture fixture)
         await File.WriteAllTextAsync(conf, $"cluster={SandboxLayout.Cluster}\ndatadir={datadir}\nsocket={socket}\nport={port.ToString(CultureInfo.InvariantCulture)}\nuser={host.User}\nserver_id=77\n");
         try
         {
-            using var ssm = new SsmClient(new AwsClientOptions
-            {
-                Region = SandboxLayout.Region,
-                ServiceUrl = new Uri(fixture.Sandbox.Layout.HostUrl),
-                Credentials = new BasicAWSCredentials("SANDBOX", "sandbox"),
-            });
+            using var ssm = fixture.Sandbox.Layout.SsmClient();
             var sent = await ssm.SendCommandAsync(new SendCommandRequest
             {
                 InstanceIds = [host.InstanceId],
