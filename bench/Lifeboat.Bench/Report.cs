@@ -69,7 +69,9 @@ internal sealed class Report(SuiteOptions options, string machine)
         md.AppendLine();
         md.AppendLine(Invariant($"Both apply the same {replayBase.Transactions:N0} transactions ({replayBase.Events:N0} events): small orders, ") +
             $"a customer update and a log line each. The replay document's whole command, with its checks and the download of the binlogs, took {ReplayCommandSeconds:0.0} s; " +
-            "its applying phase is timed in whole seconds.");
+            "its applying phase runs from the end of the download to the last transaction applied (for the server's applier: reading the " +
+            "event headers, writing the relay logs and applying them) and is timed to the hundredth of a second. The events are those " +
+            "of the transactions applied.");
         md.AppendLine();
 
         md.AppendLine("### Binlog reader on a real binlog");

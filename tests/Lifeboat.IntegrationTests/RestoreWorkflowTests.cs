@@ -217,6 +217,109 @@ public sealed class RestoreWorkflowTests(SandboxFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Replay_Through_Mariadb_Binlog_When_Asked_Continues_Exactly_Where_The_Server_Applier_Stopped()
+    {
+        // Arrange: a backup, three writes, shipped; a restore kept running, replayed by the server's applier to just
+        // before the first write; the planner's replay parameters for "before the third write", from its position.
+        await BackupAsync();
+        var first = await InsertReturningGtidAsync("first-write");
+        await InsertAsync("second-write");
+        var third = await InsertReturningGtidAsync("third-write");
+        await ShipAsync();
+        var restore = await RestoreAsync(Input(new JsonObject { ["beforeGtid"] = first }, keep: true));
+        try
+        {
+            Assert.True(restore.Succeeded, $"{restore.Error}: {restore.Cause}");
+            var restored = RestoreTargets().Single();
+            Assert.Equal("0", await MariaDb.QueryAsync(restored, "SELECT COUNT(*) FROM shop.writer_log WHERE payload = 'first-write'"));
+            var parameters = await ReplayParametersAsync(new JsonObject { ["beforeGtid"] = third }, restored);
+            parameters["Applier"] = ["client"];
+
+            // Act
+            var result = await ReplayAsync(restored, parameters);
+
+            // Assert
+            Assert.True(result.Status == "Success", result.StandardOutputContent + result.StandardErrorContent);
+            var output = JsonNode.Parse(result.StandardOutputContent!.Trim().Split('\n')[^1])!;
+            Assert.Equal("client", output["applier"]!.GetValue<string>());
+            Assert.Equal("gtid", output["stoppedBy"]!.GetValue<string>());
+            Assert.Equal("2", await MariaDb.QueryAsync(restored, "SELECT COUNT(*) FROM shop.writer_log WHERE payload IN ('first-write', 'second-write')"));
+            Assert.Equal("0", await MariaDb.QueryAsync(restored, "SELECT COUNT(*) FROM shop.writer_log WHERE payload = 'third-write'"));
+        }
+        finally
+        {
+            await TerminateRestoreTargetsAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Replay_Whose_Transaction_Fails_Names_The_Error_And_Leaves_No_Replication_Configured()
+    {
+        // Arrange: a restore kept running just before a write whose row the operator then created by hand on it.
+        await BackupAsync();
+        var write = await InsertReturningGtidAsync("conflicting-write");
+        var id = await MariaDb.QueryAsync(fixture.Primary, "SELECT id FROM shop.writer_log WHERE payload = 'conflicting-write'");
+        await ShipAsync();
+        var restore = await RestoreAsync(Input(new JsonObject { ["beforeGtid"] = write }, keep: true));
+        try
+        {
+            Assert.True(restore.Succeeded, $"{restore.Error}: {restore.Cause}");
+            var restored = RestoreTargets().Single();
+            await MariaDb.QueryAsync(restored, $"INSERT INTO shop.writer_log (id, payload) VALUES ({id}, 'made-by-hand')");
+            var parameters = await ReplayParametersAsync(new JsonObject { ["latest"] = true }, restored);
+            var threads = await MariaDb.QueryAsync(restored, "SELECT @@slave_parallel_threads");
+
+            // Act
+            var result = await ReplayAsync(restored, parameters);
+
+            // Assert: the error is named, nothing of the replay stayed behind, and the server is where it was.
+            Assert.Equal("Failed", result.Status);
+            Assert.Contains("Duplicate entry", result.StandardOutputContent, StringComparison.Ordinal);
+            Assert.Contains($"no transaction was applied; this server is still at {parameters["StartPosition"][0]}", result.StandardOutputContent, StringComparison.Ordinal);
+            Assert.Equal("", await MariaDb.QueryAsync(restored, "SHOW ALL SLAVES STATUS"));
+            Assert.Equal(threads, await MariaDb.QueryAsync(restored, "SELECT @@slave_parallel_threads"));
+            Assert.Empty(Directory.GetFiles(restored.DataDir, "*relay*"));
+            Assert.Equal("made-by-hand", await MariaDb.QueryAsync(restored, $"SELECT payload FROM shop.writer_log WHERE id = {id}"));
+        }
+        finally
+        {
+            await TerminateRestoreTargetsAsync();
+        }
+    }
+
+    private async Task<string> InsertReturningGtidAsync(string payload) =>
+        (await MariaDb.QueryAsync(fixture.Primary, $"INSERT INTO shop.writer_log (payload) VALUES ('{payload}'); SELECT @@last_gtid")).Trim();
+
+    /// <summary>What the restore planner sends the replay document for this target, continued from the server's position.</summary>
+    private async Task<Dictionary<string, IReadOnlyList<string>>> ReplayParametersAsync(JsonObject target, InstanceEntry restored)
+    {
+        var plan = await fixture.Sandbox.InvokeFunctionAsync("PlanRestoreFunction",
+            new JsonObject { ["request"] = Input(target, keep: true), ["executionName"] = "replay-by-hand" });
+        var parameters = plan!["replayParameters"]!.AsObject().ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[p.Value!.GetValue<string>()]);
+        parameters["StartPosition"] = [(await MariaDb.QueryAsync(restored, "SELECT @@gtid_slave_pos")).Trim()];
+        return parameters;
+    }
+
+    private async Task<GetCommandInvocationResponse> ReplayAsync(InstanceEntry restored, Dictionary<string, IReadOnlyList<string>> parameters)
+    {
+        using var ssm = fixture.Sandbox.Layout.SsmClient();
+        var sent = await ssm.SendCommandAsync(new SendCommandRequest
+        {
+            InstanceIds = [restored.InstanceId],
+            DocumentName = SamTemplate.DocumentName("ReplayBinlogsDocument"),
+            Parameters = parameters,
+        }, CancellationToken.None);
+        GetCommandInvocationResponse result;
+        do
+        {
+            await Task.Delay(500);
+            result = await ssm.GetCommandInvocationAsync(new GetCommandInvocationRequest { CommandId = sent.Command!.CommandId!, InstanceId = restored.InstanceId }, CancellationToken.None);
+        }
+        while (result.Status is "InProgress" or "Pending");
+        return result;
+    }
+
     private static JsonObject Input(JsonObject target, bool keep) => new()
     {
         ["cluster"] = SandboxLayout.Cluster,

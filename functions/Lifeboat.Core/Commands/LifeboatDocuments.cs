@@ -69,6 +69,7 @@ public static class LifeboatDocuments
                 new("StopBeforeGtid", "^$|^" + Gtid + "$", ""),
                 new("TimeZone", "^(SYSTEM|[+-](0[0-9]|1[0-4]):[0-5][0-9]|[A-Z][A-Za-z0-9_+-]{0,30}(/[A-Za-z0-9_+-]{1,30}){0,2})$", "+00:00"),
                 new("DownloadThreads", Threads, "8"),
+                new("Applier", "^(auto|client)$", "auto"),
             ],
             [ValidateRestore] =
             [

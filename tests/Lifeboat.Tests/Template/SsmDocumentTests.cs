@@ -256,7 +256,7 @@ public sealed partial class SsmDocumentTests
         List(Map(step?.GetValueOrDefault("inputs"))?.GetValueOrDefault("runCommand")).OfType<string>();
 
     /// <summary>The bash script: the body of the quoted heredoc the wrapper writes out, or the whole command without one.</summary>
-    private static string Script(string document)
+    internal static string Script(string document)
     {
         var command = string.Join('\n', Steps(document).SelectMany(RunCommand));
         var heredoc = Heredoc().Match(command);
