@@ -25,6 +25,9 @@ internal sealed class Report(SuiteOptions options, string machine)
     public double ReaderRatio { get; set; }
     public (int Commits, int Cataloged, double P50, double P99, double Max)? Rpo { get; set; }
 
+    /// <summary>The sandbox's shipping cadence, the template's defaults (SandboxParameters).</summary>
+    public (string Passes, string IntervalSeconds) Shipping { get; set; }
+
     public void Add(string section, string name, double seconds, string? baseline, long events = 0, long transactions = 0, long bytes = 0) =>
         _rows.Add(new Row(section, name, seconds, baseline is not null, events, transactions, bytes));
 
@@ -89,7 +92,8 @@ internal sealed class Report(SuiteOptions options, string machine)
             md.AppendLine("### Recovery point (RPO)");
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture, $"{rpo.Commits} commits on the primary, one a second for {options.RpoMinutes} min, with binlog shipping invoked on the default schedule " +
-                $"(`rate(1 minute)`). RPO is the time from a commit to the catalog entry of the binlog holding it. {rpo.Cataloged} of {rpo.Commits} were cataloged: " +
+                $"(`rate(1 minute)`) and cadence ({Shipping.Passes} passes per run, {Shipping.IntervalSeconds} s apart). " +
+                $"RPO is the time from a commit to the catalog entry of the binlog holding it. {rpo.Cataloged} of {rpo.Commits} were cataloged: " +
                 $"p50 **{rpo.P50:0.0} s**, p99 **{rpo.P99:0.0} s**, max {rpo.Max:0.0} s.");
             md.AppendLine();
         }

@@ -55,7 +55,7 @@ internal static class SuiteBench
             await SetDurabilityAsync(1, primary, replica);
             report.Tables = await MariaDb.QueryAsync(replica,
                 $"SELECT CONCAT(COUNT(*), ' tables, ', FORMAT(SUM(table_rows), 0), ' rows (estimated)') FROM information_schema.tables WHERE table_schema IN ({string.Join(',', Dataset.Schemas.Select(s => $"'{s}'"))})");
-            await ShipAsync(sandbox);
+            await ShipAsync(sandbox, passes: 1);
             report.LoadBefore = Machine.LoadAverages();
 
             await BackupAsync(sandbox, shell, replica, work, report);
@@ -208,7 +208,7 @@ internal static class SuiteBench
         await SetDurabilityAsync(2, primary);
         await shell.TimeAsync("replay-workload", $"mariadb --no-defaults --socket={Shell.Quote(primary.Socket)} -uroot < {Shell.Quote(workload)}");
         await SetDurabilityAsync(1, primary);
-        var shipped = (await sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster }))!["result"]!;
+        var shipped = (await ShipAsync(sandbox, passes: 1))!["result"]!;
         var logs = (await MariaDb.QueryAsync(primary, "SHOW BINARY LOGS")).Split('\n').Select(l => l.Split('\t')[0]).ToList();
         var files = logs.SkipWhile(f => f != first).SkipLast(1).Select(f => Path.Combine(primary.DataDir, f)).ToList();
         report.ReplayFile = files.OrderByDescending(f => new FileInfo(f).Length).First();
@@ -267,7 +267,9 @@ internal static class SuiteBench
 
     private static async Task RpoAsync(SandboxRunner sandbox, InstanceEntry primary, SuiteOptions options, Report report)
     {
-        Step($"RPO: a commit a second for {options.RpoMinutes} min, binlogs shipped on the default schedule (rate(1 minute))");
+        report.Shipping = (SandboxParameters.Values["BinlogShippingPasses"], SandboxParameters.Values["BinlogShippingPassIntervalSeconds"]);
+        Step($"RPO: a commit a second for {options.RpoMinutes} min, binlogs shipped on the default schedule (rate(1 minute), " +
+            $"{report.Shipping.Passes} passes {report.Shipping.IntervalSeconds} s apart)");
         var store = sandbox.Bucket();
         var prefix = S3Layout.BinlogCatalogFolder(SandboxLayout.Cluster);
         var cataloged = new ConcurrentDictionary<string, DateTimeOffset>();
@@ -360,8 +362,11 @@ internal static class SuiteBench
         }
     }
 
-    private static Task ShipAsync(SandboxRunner sandbox) =>
-        sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
+    /// <summary>A scheduled run with the deployment's passes, or <paramref name="passes"/> to ship what is written now.</summary>
+    private static Task<JsonNode?> ShipAsync(SandboxRunner sandbox, int? passes = null) =>
+        sandbox.InvokeFunctionAsync("ShipBinlogsFunction", passes is { } n
+            ? new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["passes"] = n }
+            : new JsonObject { ["cluster"] = SandboxLayout.Cluster });
 
     private static async Task SetDurabilityAsync(int flush, params InstanceEntry[] instances)
     {
