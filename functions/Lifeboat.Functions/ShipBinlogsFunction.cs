@@ -4,7 +4,7 @@ using Lifeboat.Core.Json;
 
 namespace Lifeboat.Functions;
 
-/// <summary>Scheduled every minute: flush and ship the binlog source's closed binlogs.</summary>
+/// <summary>Scheduled every minute: flush and ship the binlog source's closed binlogs, in the deployment's passes.</summary>
 public sealed class ShipBinlogsFunction
 {
     private readonly BinlogShipper _shipper;
@@ -19,7 +19,9 @@ public sealed class ShipBinlogsFunction
             settings.Required("CLUSTER_NAME"),
             settings.Bucket,
             settings.Required("SHIP_BINLOGS_DOCUMENT"),
-            settings.Optional("BINLOG_SOURCE_INSTANCE_ID"));
+            settings.Optional("BINLOG_SOURCE_INSTANCE_ID"),
+            (int)settings.Long("SHIPPING_PASSES", 1),
+            (int)settings.Long("SHIPPING_PASS_INTERVAL_SECONDS", 30));
         _shipper = new BinlogShipper(Adapters.RunCommand(settings), Adapters.Bucket(settings), shipping, TimeProvider.System, new ConsoleProgressLog(settings.Deployment));
     }
 

@@ -155,6 +155,10 @@ public static class SandboxParameters
         ["CompressionLevel"] = "1",
         ["BackupSchedule"] = "cron(0 3 * * ? *)",
         ["BinlogShippingSchedule"] = "rate(1 minute)",
+        // The template's defaults, so a scheduled run (and the benchmark's RPO) is the deployed one; the tests that want
+        // one quick pass ask for it with "passes": 1.
+        ["BinlogShippingPasses"] = "2",
+        ["BinlogShippingPassIntervalSeconds"] = "30",
         ["BinlogSourceInstanceId"] = "",
         ["RetentionDays"] = "30",
         ["WeeklyTiers"] = "0",

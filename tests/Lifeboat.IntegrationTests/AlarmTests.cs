@@ -393,7 +393,7 @@ public sealed class AlarmTests(SandboxFixture fixture)
     private async Task<string> UploadBadBinlogAsync()
     {
         await MariaDb.QueryAsync(fixture.Primary, "INSERT INTO shop.writer_log (payload) VALUES ('to be truncated')");
-        var shipped = (await fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster }))!["result"]!;
+        var shipped = (await fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["passes"] = 1 }))!["result"]!;
         var bucket = fixture.Sandbox.Bucket();
         var uuid = shipped["serverUuid"]!.GetValue<string>();
         var files = await bucket.ListAsync(Core.Storage.S3Layout.BinlogFolder(SandboxLayout.Cluster, uuid), CancellationToken.None).ToListAsync();
@@ -419,7 +419,7 @@ public sealed class AlarmTests(SandboxFixture fixture)
     private SandboxAlarms.AlarmState ShippingLag(SandboxAlarms alarms) =>
         alarms.Evaluate(DateTimeOffset.UtcNow).Single(a => a.Name.EndsWith("binlog-shipping-lag", StringComparison.Ordinal));
 
-    private Task ShipAsync() => fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
+    private Task ShipAsync() => fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["passes"] = 1 });
 
     private Task WatchdogAsync() => fixture.Sandbox.InvokeFunctionAsync("WatchdogFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
 }

@@ -6,7 +6,9 @@ using Lifeboat.Aws.S3;
 using Lifeboat.Core.Binlog;
 using Lifeboat.Core.Catalog;
 using Lifeboat.Core.Json;
+using Lifeboat.Core.Monitoring;
 using Lifeboat.Core.Recovery;
+using Lifeboat.Core.Replication;
 using Lifeboat.Core.Storage;
 using Lifeboat.Sandbox;
 using Xunit;
@@ -39,6 +41,49 @@ public sealed class BinlogShippingTests(SandboxFixture fixture)
         Assert.All(entries.Skip(1), e => Assert.Equal(BinlogContinuity.Continuous, e.Continuity));
         var primaryPosition = await MariaDb.QueryAsync(fixture.Primary, "SELECT @@gtid_binlog_pos");
         Assert.Equal(primaryPosition, entries[^1].EndPosition);
+    }
+
+    [Fact]
+    public async Task Scheduled_Run_Catalogs_A_Commit_Made_After_Its_First_Pass_And_A_Run_Meanwhile_Skips()
+    {
+        // Arrange: something to flush, so that the first pass rotates the binlog.
+        var began = DateTimeOffset.UtcNow;
+        await WriteAsync("before the first pass");
+        var before = await CurrentBinlogAsync();
+
+        // Act: one run with the deployment's passes (the sandbox's are the template's defaults: 2, 30 s apart); a commit
+        // once the first pass has flushed; another run while this one waits for its second pass.
+        var run = fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
+        var open = before;
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (open == before && !run.IsCompleted)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the run's first pass did not flush within 2 minutes");
+            await Task.Delay(200);
+            open = await CurrentBinlogAsync();
+        }
+        await WriteAsync("after the first pass");
+        var commit = GtidPosition.Parse(await MariaDb.QueryAsync(fixture.Primary, "SELECT @@gtid_binlog_pos"));
+        var meanwhile = await ShipAsync();
+        var result = (await run)!["result"]!;
+
+        // Assert: the commit's file was closed and shipped by the same run's second pass, and cataloged as verified.
+        Assert.NotEqual(before, open);
+        Assert.True(meanwhile["skipped"]!.GetValue<bool>(), meanwhile.ToJsonString());
+        var passes = result["passes"]!.AsArray();
+        Assert.Equal(2, passes.Count);
+        Assert.Contains(before, Files(passes[0]!));
+        Assert.Contains(open, Files(passes[1]!));
+        var uuid = result["serverUuid"]!.GetValue<string>();
+        var entry = await CatalogEntryAsync(uuid, open);
+        Assert.True(entry.IsVerified, string.Join("; ", entry.Reasons));
+        Assert.Empty(GtidPosition.Parse(entry.EndPosition).BehindIn(commit));
+        // The shipping status (what the lag metric reads) is the second pass's.
+        var status = await ShippingStatus.ReadAsync(Bucket, SandboxLayout.Cluster, CancellationToken.None);
+        Assert.NotNull(status);
+        Assert.True(status.RanAt >= began, $"the status was last written at {status.RanAt}");
+        Assert.Equal(passes[1]!["position"]!.GetValue<string>(), status.Position);
+        Assert.Empty(GtidPosition.Parse(status.Position).BehindIn(commit));
     }
 
     [Fact]
@@ -135,9 +180,31 @@ public sealed class BinlogShippingTests(SandboxFixture fixture)
     private async Task WriteAsync(string payload) =>
         await MariaDb.QueryAsync(fixture.Primary, $"INSERT INTO shop.writer_log (payload) VALUES ('{payload}')");
 
+    /// <summary>The binlog file the primary is writing.</summary>
+    private async Task<string> CurrentBinlogAsync() => (await MariaDb.QueryAsync(fixture.Primary, "SHOW MASTER STATUS")).Split('\t')[0];
+
+    private static List<string> Files(JsonNode pass) => pass["files"]!.AsArray().Select(f => f!.GetValue<string>()).ToList();
+
+    /// <summary>VerifyBinlog runs on the upload's S3 event, on its own time: the catalog entry once it is written.</summary>
+    private async Task<BinlogCatalogEntry> CatalogEntryAsync(string uuid, string file)
+    {
+        var key = S3Layout.BinlogCatalogEntry(SandboxLayout.Cluster, uuid, file);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (await Bucket.GetBytesAsync(key, CancellationToken.None) is { } json)
+            {
+                return JsonSerializer.Deserialize(json, LifeboatJson.Default.BinlogCatalogEntry)!;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"{key} was not written within 60 s");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>One pass, now: these tests ship what was just written (the scheduled run's passes are tested above).</summary>
     private async Task<JsonNode> ShipAsync()
     {
-        var result = await fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
+        var result = await fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["passes"] = 1 });
         return result!["result"]!;
     }
 

@@ -85,7 +85,7 @@ public sealed class OffsiteCopyTests(SandboxFixture fixture)
         Assert.NotNull(await offsite.HeadAsync(marker, CancellationToken.None));
     }
 
-    private Task ShipAsync() => fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
+    private Task ShipAsync() => fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["passes"] = 1 });
 
     /// <summary>Replication is asynchronous, as in S3: wait for the copy to appear (bounded, not a timing assertion).</summary>
     private static async Task WaitForAsync(IObjectStore store, string key)

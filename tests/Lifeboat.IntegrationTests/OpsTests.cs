@@ -13,7 +13,7 @@ public sealed class OpsTests(SandboxFixture fixture)
     public async Task Ops_By_Stack_Finds_The_Stack_Restores_And_Shows_The_Window_The_Backups_And_The_Last_Drill()
     {
         // Arrange
-        await fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
+        await fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["passes"] = 1 });
         var backup = await fixture.Sandbox.RunStateMachineAsync("BackupStateMachine", new JsonObject { ["cluster"] = SandboxLayout.Cluster }, TimeSpan.FromMinutes(10));
         Assert.True(backup.Succeeded, $"{backup.Error}: {backup.Cause}");
 
@@ -38,7 +38,7 @@ public sealed class OpsTests(SandboxFixture fixture)
     public async Task Ops_Status_By_Stack_Lists_An_Alarm_That_Fired_First_With_Its_Reason()
     {
         // Arrange
-        await fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
+        await fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["passes"] = 1 });
         var ops = new Ops(await SandboxFlags().ResolveAsync(CancellationToken.None), TextWriter.Null);
         IReadOnlyList<string> lines;
         await MariaDb.QueryAsync(fixture.Replica, "STOP SLAVE SQL_THREAD");

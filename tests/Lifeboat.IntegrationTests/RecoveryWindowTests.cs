@@ -86,7 +86,7 @@ public sealed class RecoveryWindowTests(SandboxFixture fixture)
         Assert.Equal(0, again.DeletedObjects);
 
         // The primary still has the binlogs retention removed from S3; shipping must not bring them back.
-        var reship = await fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
+        var reship = await fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["passes"] = 1 });
         Assert.Equal(0, reship!["result"]!["shipped"]!.GetValue<int>());
         Assert.True(reship["result"]!["pastRetention"]!.GetValue<int>() > 0);
     }
@@ -98,13 +98,13 @@ public sealed class RecoveryWindowTests(SandboxFixture fixture)
         return JsonNode.Parse(outcome.Output!)!["backupId"]!.GetValue<string>();
     }
 
-    private Task ShipAsync() => fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
+    private Task ShipAsync() => fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["passes"] = 1 });
 
     /// <summary>Returns the primary's server UUID: other tests catalog copies of its binlogs under made-up ones.</summary>
     private async Task<string> WriteAndShipAsync(string payload)
     {
         await MariaDb.QueryAsync(fixture.Primary, $"INSERT INTO shop.writer_log (payload) VALUES ('{payload}')");
-        var shipped = await fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
+        var shipped = await fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["passes"] = 1 });
         return shipped!["result"]!["serverUuid"]!.GetValue<string>();
     }
 

@@ -340,7 +340,7 @@ public sealed class RestoreWorkflowTests(SandboxFixture fixture)
         return JsonNode.Parse(outcome.Output!)!["backupId"]!.GetValue<string>();
     }
 
-    private Task ShipAsync() => fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster });
+    private Task ShipAsync() => fixture.Sandbox.InvokeFunctionAsync("ShipBinlogsFunction", new JsonObject { ["cluster"] = SandboxLayout.Cluster, ["passes"] = 1 });
 
     private Task InsertAsync(string payload) =>
         MariaDb.QueryAsync(fixture.Primary, $"INSERT INTO shop.writer_log (payload) VALUES ('{payload}')");

@@ -42,6 +42,8 @@ public static class LifeboatDocuments
             [
                 new("Cluster", Cluster),
                 new("Bucket", Bucket),
+                new("Passes", "^[1-4]$", "1"),
+                new("PassIntervalSeconds", "^([1-5][0-9]|60)$", "30"),
             ],
             [Restore] =
             [

@@ -12,7 +12,10 @@ public sealed record ShippingStatus
 {
     public required string ServerUuid { get; init; }
     public DateTimeOffset RanAt { get; init; }
-    /// <summary>The binlog source's GTID position when the run flushed: everything up to it was in closed, shipped files.</summary>
+    /// <summary>
+    /// The binlog source's GTID position when the run's newest pass flushed: everything up to it was in closed, shipped
+    /// files by <see cref="RanAt"/>, the end of the run.
+    /// </summary>
     public string? Position { get; init; }
 
     public static string Key(string cluster) => $"status/{cluster}/binlog-shipping.json";
