@@ -136,11 +136,13 @@ internal static class SuiteBench
               | zstd -q -T0 -1 | aws s3 cp - s3://{SandboxLayout.Bucket}/bench/limit-bare.xb.zst --expected-size $(du -s -B1 {Shell.Quote(replica.DataDir)} | cut -f 1) --only-show-errors
             grep -q 'completed OK' {work}/mb-s3.log
             """);
+        await WaitReplicatedAsync(sandbox, "bench/limit-bare.xb.zst");
 
         Step("limit: the bare backup's stream from a local file into the S3 stand-in, as the backup uploads it");
         DropCaches();
         var upload = await shell.TimeAsync("limit-upload",
             $"{S3Environment(sandbox.Layout)} cat {work}/bare.xb.zst | aws s3 cp - s3://{SandboxLayout.Bucket}/bench/limit.xb.zst --expected-size $(stat -c %s {work}/bare.xb.zst) --only-show-errors");
+        await WaitReplicatedAsync(sandbox, "bench/limit.xb.zst");
 
         Step("backup: mariadb-dump --single-transaction | zstd -1 -T0");
         DropCaches();
@@ -384,6 +386,24 @@ internal static class SuiteBench
                 }
                 await Task.Delay(500);
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits until the replication stand-in has copied an upload to the off-site bucket, as it does every object the
+    /// backup bucket receives, so that the copy's work on the same cores does not run into the next case.
+    /// </summary>
+    private static async Task WaitReplicatedAsync(SandboxRunner sandbox, string key)
+    {
+        var offsite = sandbox.OffsiteBucket();
+        var deadline = DateTime.UtcNow.AddMinutes(10);
+        while (await offsite.HeadAsync(key, CancellationToken.None) is null)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{key} was not copied to the off-site bucket within 10 minutes: see the host's log");
+            }
+            await Task.Delay(200);
         }
     }
 
