@@ -39,6 +39,11 @@ public sealed class BackupWorkflowTests(SandboxFixture fixture)
         var manifest = await ManifestAsync(backupId);
         Assert.Contains(manifest.Tables, t => t is { Schema: "shop", Table: "orders", Rows: 5_000 });
         Assert.Contains(manifest.Tables, t => t is { Schema: "shop", Table: "writer_log", Rows: > 0 });
+        // The document reports where its time went; the counts ran alongside the stream.
+        var phases = output["result"]!["phases"]!.AsObject();
+        Assert.Equal(["checks", "prepare", "stream", "counts", "countsWait", "manifest"], phases.Select(p => p.Key));
+        Assert.All(phases, p => Assert.True(p.Value!.GetValue<double>() >= 0, $"{p.Key} is {p.Value}"));
+        Assert.True(phases["stream"]!.GetValue<double>() > 0);
 
         // The stream, restored into a fresh datadir and started, holds exactly the manifest's rows.
         var restored = await RestoreStreamAsync(manifest.Stream.Key, "restore-check", fixture.Sandbox.Layout.BasePort + 60);
@@ -49,6 +54,11 @@ public sealed class BackupWorkflowTests(SandboxFixture fixture)
                 var rows = await MariaDb.ScalarAsync(restored, $"SELECT COUNT(*) FROM `{table.Schema}`.`{table.Table}`");
                 Assert.True(rows == table.Rows, $"{table.Schema}.{table.Table}: restored {rows} rows, manifest says {table.Rows}");
             }
+            // zstd's own report of the byte counts, which the manifest carries, is the stream's: raw as restored, compressed as stored.
+            var streamFile = Path.Combine(restored.Dir, "stream.zst");
+            Assert.Equal(new FileInfo(streamFile).Length, manifest.Sizes.CompressedBytes);
+            var rawBytes = await Processes.RunAsync("/bin/bash", ["-euo", "pipefail", "-c", $"zstd -d -q -c '{streamFile}' | wc -c"]);
+            Assert.Equal(rawBytes.Stdout.Trim(), manifest.Sizes.RawBytes.ToString(CultureInfo.InvariantCulture));
             // mariabackup's own record of the replica position agrees with the manifest's replay start.
             var slaveInfo = await File.ReadAllTextAsync(Path.Combine(restored.DataDir, "xtrabackup_slave_info"));
             Assert.Contains($"gtid_slave_pos = '{manifest.Coordinates.GtidSlavePos}'", slaveInfo);

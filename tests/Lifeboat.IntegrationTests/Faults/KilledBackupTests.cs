@@ -83,6 +83,33 @@ public sealed class KilledBackupTests(SandboxFixture fixture)
         Assert.Equal("ALARM", _steps.AlarmState("backup-workflow-failed"));
     }
 
+    [Fact]
+    public async Task Hash_Dying_Mid_Stream_Fails_The_Command_Restarts_The_Sql_Thread_And_Catalogs_Nothing()
+    {
+        // Arrange: the stream's SHA-256 is OpenSSL's, reading the compressed stream from the document's one tee.
+        var before = await _steps.CatalogedBackupIdsAsync();
+        var marker = Path.Combine(fixture.Replica.Home, ".lifeboat", "sql-thread-stopped-by-backup");
+        var running = _steps.RunBackupAsync();
+        int hasher = 0;
+        await FaultSteps.WaitUntilAsync(() => Task.FromResult(
+            running.IsCompleted || (File.Exists(marker) && File.ReadAllText(marker).Split(' ') is [var owner, _, _]
+                && (hasher = Descendants(int.Parse(owner, CultureInfo.InvariantCulture)).FirstOrDefault(p => Command(p) == "openssl")) > 0)),
+            FaultSteps.Timeout, "the backup hashing");
+        Assert.False(running.IsCompleted, "the backup finished before its hash could be killed");
+
+        // Act: a manifest without a SHA-256 of everything uploaded must not be written.
+        Kill(hasher);
+        var outcome = await running;
+
+        // Assert
+        Assert.Equal("Lifeboat.BackupCommandFailed", outcome.Error);
+        Assert.Matches("tee \\(hash\\)=|SHA-256 of the stream failed", outcome.Cause);
+        Assert.Contains("SQL thread restarted", outcome.Cause);
+        Assert.True(await _steps.SqlThreadRunningAsync());
+        Assert.False(File.Exists(marker));
+        Assert.Equal(before, await _steps.CatalogedBackupIdsAsync());
+    }
+
     private static IEnumerable<int> Descendants(int root)
     {
         var parents = new Dictionary<int, int>();
