@@ -4,9 +4,11 @@ using Lifeboat.Core.Binlog;
 namespace Lifeboat.Bench;
 
 /// <summary>
-/// binlog-reader [--mb N] [--file path] [--runs N] [--buffer-kb N] [--fixtures dir]:
+/// binlog-reader [--mb N | --oltp [--transactions N] | --file path] [--runs N] [--buffer-kb N] [--fixtures dir]:
 /// the reader against plain reads of the same bytes from the same kind of stream, and the
-/// CRC-32 implementations against each other, all in one process and one thread.
+/// CRC-32 implementations against each other, all in one process and one thread. The input is
+/// the fixtures' transactions replayed to N MB (events of 454 B on average), a real binlog of
+/// the suite's small OLTP transactions (--oltp, about 115 B), or any binlog.
 /// </summary>
 internal static class BinlogReaderBench
 {
@@ -16,7 +18,13 @@ internal static class BinlogReaderBench
         var readerOptions = new BinlogReaderOptions { BufferSize = options.BufferKb * 1024 };
         byte[] data;
         string source;
-        if (options.File is not null)
+        if (options.Oltp)
+        {
+            var file = OltpBinlogFile.GetAsync(options.Transactions).GetAwaiter().GetResult();
+            data = File.ReadAllBytes(file);
+            source = $"a MariaDB binlog of the suite's replay workload ({options.Transactions:N0} transactions: a small order, a customer update and a log line each), {file}";
+        }
+        else if (options.File is not null)
         {
             data = File.ReadAllBytes(options.File);
             source = options.File;
@@ -211,7 +219,7 @@ internal static class BinlogReaderBench
         throw new DirectoryNotFoundException("tests/Lifeboat.Tests/Fixtures/Binlog not found above the current directory; pass --fixtures or --file.");
     }
 
-    private sealed record Options(int Megabytes, string? File, int Runs, int BufferKb, string? Fixtures)
+    private sealed record Options(int Megabytes, string? File, int Runs, int BufferKb, string? Fixtures, bool Oltp = false, int Transactions = 50_000)
     {
         public static Options Parse(string[] args)
         {
@@ -226,6 +234,8 @@ internal static class BinlogReaderBench
                     "--runs" => o with { Runs = int.Parse(Value(), CultureInfo.InvariantCulture) },
                     "--buffer-kb" => o with { BufferKb = int.Parse(Value(), CultureInfo.InvariantCulture) },
                     "--fixtures" => o with { Fixtures = Value() },
+                    "--oltp" => o with { Oltp = true },
+                    "--transactions" => o with { Transactions = int.Parse(Value(), CultureInfo.InvariantCulture) },
                     _ => throw new ArgumentException($"unknown option {args[i]}"),
                 };
             }
