@@ -23,10 +23,10 @@ namespace Lifeboat.Core.Binlog;
 /// <para>
 /// Most events are checked ahead in runs: once the buffer holds whole events, one pass checks
 /// the lengths, next positions and CRC-32s of up to <see cref="RunLength"/> of them (each CRC
-/// against its own event; four small ones share one reduction, see <see cref="Crc32Pclmul"/>), and
-/// <see cref="Read"/> then only hands them out. Whatever the run cannot vouch for (the first bad event, a format description,
-/// rotate or START_ENCRYPTION event, an event not yet whole in the buffer) takes the
-/// event-by-event path, which reports problems exactly as it always has.
+/// against its own event; four small ones share one reduction, see <see cref="Crc32Pclmul"/>),
+/// and <see cref="Read"/> then only hands them out. Whatever the run cannot vouch for (the first
+/// bad event, a format description, rotate or START_ENCRYPTION event, an event not yet whole in
+/// the buffer) takes the event-by-event path, which reports problems exactly as it always has.
 /// </para>
 /// </summary>
 public sealed class BinlogReader : IDisposable
@@ -34,7 +34,7 @@ public sealed class BinlogReader : IDisposable
     private static readonly byte[] Magic = [0xFE, (byte)'b', (byte)'i', (byte)'n'];
 
     // Events per run checked ahead: enough to amortize the pass, few enough (about 30 KB of OLTP events)
-    // that the run is still in the L1 cache when Read hands its events out.
+    // that the run is still in the L1 cache when the caller looks at its events.
     private const int RunLength = 256;
 
     private readonly Stream stream;

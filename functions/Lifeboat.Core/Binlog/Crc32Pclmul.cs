@@ -14,7 +14,7 @@ namespace Lifeboat.Core.Binlog;
 /// accumulators fold 256 bytes per step. Works on the raw register; the caller inverts.
 /// <para>
 /// <see cref="FoldEvent"/> and <see cref="Finish4"/> are the short-input path the reader's
-/// batch check uses for small events: see there.
+/// run check uses for small events, four at a time: see there.
 /// </para>
 /// </summary>
 internal static class Crc32Pclmul
