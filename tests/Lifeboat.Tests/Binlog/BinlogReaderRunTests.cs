@@ -34,7 +34,7 @@ public class BinlogReaderRunTests
         return (binlog.ToArray(), binlog.Offsets);
     });
 
-    public static TheoryData<string> Ways => new() { "default", "table CRC", "1 KiB buffer", "no CRC" };
+    public static TheoryData<string> Ways => new() { "default", "table CRC", "zlib CRC", "1 KiB buffer", "no CRC" };
 
     [Theory]
     [MemberData(nameof(Ways))]
@@ -100,6 +100,7 @@ public class BinlogReaderRunTests
     private static BinlogReaderOptions Options(string way) => way switch
     {
         "table CRC" => new BinlogReaderOptions { Crc32Implementation = Crc32Implementation.SlicingBy8 },
+        "zlib CRC" when Crc32.IsAvailable(Crc32Implementation.Zlib) => new BinlogReaderOptions { Crc32Implementation = Crc32Implementation.Zlib },
         "1 KiB buffer" => new BinlogReaderOptions { BufferSize = 1024 },
         "no CRC" => new BinlogReaderOptions { VerifyChecksums = false },
         _ => BinlogReaderOptions.Default,
