@@ -2,6 +2,9 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace Lifeboat.Core.Binlog;
@@ -17,10 +20,22 @@ namespace Lifeboat.Core.Binlog;
 /// accessors that return strings (statements, file names) allocate; call them only for the
 /// events you need.
 /// </para>
+/// <para>
+/// Most events are checked ahead in runs: once the buffer holds whole events, one pass checks
+/// the lengths, next positions and CRC-32s of up to <see cref="RunLength"/> of them (each CRC
+/// against its own event; four small ones share one reduction, see <see cref="Crc32Pclmul"/>),
+/// and <see cref="Read"/> then only hands them out. Whatever the run cannot vouch for (the first
+/// bad event, a format description, rotate or START_ENCRYPTION event, an event not yet whole in
+/// the buffer) takes the event-by-event path, which reports problems exactly as it always has.
+/// </para>
 /// </summary>
 public sealed class BinlogReader : IDisposable
 {
     private static readonly byte[] Magic = [0xFE, (byte)'b', (byte)'i', (byte)'n'];
+
+    // Events per run checked ahead: enough to amortize the pass, few enough (about 30 KB of OLTP events)
+    // that the run is still in the L1 cache when the caller looks at its events.
+    private const int RunLength = 256;
 
     private readonly Stream stream;
     private readonly bool leaveOpen;
@@ -31,6 +46,14 @@ public sealed class BinlogReader : IDisposable
     private int end;
     private bool endOfStream;
 
+    // Events checked ahead by CheckRun start at runStarts[runNext..runCount) in the buffer; runBufferOffset is
+    // the file offset of buffer[0] and runEventCount the events returned before the run.
+    private int[] runStarts;
+    private int runNext;
+    private int runCount;
+    private long runBufferOffset;
+    private long runEventCount;
+
     // File offset of buffer[pos] between events.
     private long position;
     private BinlogEventHeader current;
@@ -40,6 +63,7 @@ public sealed class BinlogReader : IDisposable
     private bool stopAfterCurrent;
     private bool previousWasRotate;
     private List<BinlogIssue>? notices;
+    private long eventCount;
 
     // The fixed part of a rows event that streamed past unheld, for TryGetRowsEvent.
     private readonly byte[] rowsPrefix = new byte[16];
@@ -54,10 +78,11 @@ public sealed class BinlogReader : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(this.options.BufferSize, 1024, nameof(options));
         crcImplementation = this.options.Crc32Implementation;
         buffer = ArrayPool<byte>.Shared.Rent(this.options.BufferSize);
+        runStarts = ArrayPool<int>.Shared.Rent(RunLength);
     }
 
     /// <summary>The event <see cref="Read"/> last returned.</summary>
-    public BinlogEventHeader Current => current;
+    public BinlogEventHeader Current => runNext > 0 ? HeaderAt(runStarts[runNext - 1]) : current;
 
     /// <summary>From the format description event; null before it has been read.</summary>
     public BinlogFormat? Format { get; private set; }
@@ -72,17 +97,22 @@ public sealed class BinlogReader : IDisposable
     public bool Encrypted { get; private set; }
 
     /// <summary>Events returned so far.</summary>
-    public long EventCount { get; private set; }
+    public long EventCount => runNext > 0 ? runEventCount + runNext : eventCount;
 
     /// <summary>Offset just past the last event read: the size of the good part of the file.</summary>
-    public long Position => position;
+    public long Position => runNext > 0 ? runBufferOffset + RunEventEnd(runNext - 1) : position;
 
     /// <summary>Whether <see cref="CurrentEvent"/> holds the current event; very large events stream past unheld.</summary>
-    public bool IsCurrentBuffered => eventStart >= 0;
+    public bool IsCurrentBuffered => CurrentStart >= 0;
 
     /// <summary>The current event's bytes from its header up to, not including, the checksum; empty when not buffered.</summary>
     public ReadOnlySpan<byte> CurrentEvent =>
-        eventStart < 0 ? default : buffer.AsSpan(eventStart, (int)current.Length - ChecksumLength);
+        CurrentStart is var start and >= 0 ? buffer.AsSpan(start, (int)LengthAt(start) - ChecksumLength) : default;
+
+    // Where the current event starts in the buffer; -1 when it streamed past unheld or there is none.
+    private int CurrentStart => runNext > 0 ? runStarts[runNext - 1] : eventStart;
+
+    private BinlogEventType CurrentType => runNext > 0 ? (BinlogEventType)buffer[runStarts[runNext - 1] + 4] : current.Type;
 
     // From the format description event; cached because every event needs them.
     private int ChecksumLength { get; set; }
@@ -91,6 +121,55 @@ public sealed class BinlogReader : IDisposable
 
     /// <summary>Advances to the next event. False at the end of the stream, at corruption, or after START_ENCRYPTION.</summary>
     public bool Read()
+    {
+        // An event of a checked run only moves the index: Current and the rest are worked out when asked.
+        int next = runNext;
+        if (next < runCount)
+        {
+            runNext = next + 1;
+            return true;
+        }
+
+        return ReadAfterRun();
+    }
+
+    private bool ReadAfterRun()
+    {
+        SettleRun();
+        if (CheckRun())
+        {
+            runNext = 1;
+            return true;
+        }
+
+        return ReadOne();
+    }
+
+    // Turns the run's last handed-out event into the fields the event-by-event path keeps, and ends the run.
+    private void SettleRun()
+    {
+        if (runNext > 0)
+        {
+            int at = runStarts[runNext - 1];
+            current = HeaderAt(at);
+            eventStart = at;
+            pos = RunEventEnd(runNext - 1);
+            position = runBufferOffset + pos;
+            eventCount = runEventCount + runNext;
+        }
+
+        runNext = 0;
+        runCount = 0;
+    }
+
+    private uint LengthAt(int at) => BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(at + 9));
+
+    private int RunEventEnd(int index) => runStarts[index] + (int)LengthAt(runStarts[index]);
+
+    private BinlogEventHeader HeaderAt(int at) => ParseHeader(buffer.AsSpan(at, BinlogEventHeader.Size), runBufferOffset + at);
+
+    // The event-by-event path: everything CheckRun does not vouch for, and every problem report.
+    private bool ReadOne()
     {
         eventStart = -1;
         if (done)
@@ -182,14 +261,14 @@ public sealed class BinlogReader : IDisposable
             stopAfterCurrent = true;
         }
 
-        EventCount++;
+        eventCount++;
         return true;
     }
 
     public bool TryGetMariaDbGtid(out MariaDbGtidEvent gtid)
     {
         gtid = default;
-        if (current.Type != BinlogEventType.MariaDbGtid || !TryGetBody(out var body) || body.Length < 13)
+        if (CurrentType != BinlogEventType.MariaDbGtid || !TryGetBody(out var body) || body.Length < 13)
         {
             return false;
         }
@@ -198,7 +277,7 @@ public sealed class BinlogReader : IDisposable
         ulong commitId = (flags & MariaDbGtidFlags.GroupCommitId) != 0 && body.Length >= 21
             ? BinaryPrimitives.ReadUInt64LittleEndian(body[13..])
             : 0;
-        var id = new MariaDbGtid(BinaryPrimitives.ReadUInt32LittleEndian(body[8..]), current.ServerId, BinaryPrimitives.ReadUInt64LittleEndian(body));
+        var id = new MariaDbGtid(BinaryPrimitives.ReadUInt32LittleEndian(body[8..]), Current.ServerId, BinaryPrimitives.ReadUInt64LittleEndian(body));
         gtid = new MariaDbGtidEvent(id, flags, commitId);
         return true;
     }
@@ -206,8 +285,8 @@ public sealed class BinlogReader : IDisposable
     public bool TryGetMySqlGtid(out MySqlGtidEvent gtid)
     {
         gtid = default;
-        bool anonymous = current.Type == BinlogEventType.MySqlAnonymousGtid;
-        if ((current.Type != BinlogEventType.MySqlGtid && !anonymous) || !TryGetBody(out var body) || body.Length < 25)
+        bool anonymous = CurrentType == BinlogEventType.MySqlAnonymousGtid;
+        if ((CurrentType != BinlogEventType.MySqlGtid && !anonymous) || !TryGetBody(out var body) || body.Length < 25)
         {
             return false;
         }
@@ -221,7 +300,7 @@ public sealed class BinlogReader : IDisposable
     public bool TryReadMariaDbGtidList(out IReadOnlyList<MariaDbGtid> gtids)
     {
         gtids = [];
-        if (current.Type != BinlogEventType.MariaDbGtidList || !TryGetBody(out var body) || body.Length < 4)
+        if (CurrentType != BinlogEventType.MariaDbGtidList || !TryGetBody(out var body) || body.Length < 4)
         {
             return false;
         }
@@ -250,7 +329,7 @@ public sealed class BinlogReader : IDisposable
     public bool TryReadMySqlPreviousGtids(out IReadOnlyList<MySqlGtidInterval> intervals)
     {
         intervals = [];
-        if (current.Type != BinlogEventType.MySqlPreviousGtids || !TryGetBody(out var body) || body.Length < 8)
+        if (CurrentType != BinlogEventType.MySqlPreviousGtids || !TryGetBody(out var body) || body.Length < 8)
         {
             return false;
         }
@@ -289,7 +368,7 @@ public sealed class BinlogReader : IDisposable
     public bool TryReadRotate([NotNullWhen(true)] out BinlogRotate? rotate)
     {
         rotate = null;
-        if (current.Type != BinlogEventType.Rotate || !TryGetPostHeader(8, out var post, out var rest))
+        if (CurrentType != BinlogEventType.Rotate || !TryGetPostHeader(8, out var post, out var rest))
         {
             return false;
         }
@@ -302,7 +381,7 @@ public sealed class BinlogReader : IDisposable
     public bool TryReadBinlogCheckpoint(out string fileName)
     {
         fileName = "";
-        if (current.Type != BinlogEventType.BinlogCheckpoint || !TryGetPostHeader(4, out var post, out var rest))
+        if (CurrentType != BinlogEventType.BinlogCheckpoint || !TryGetPostHeader(4, out var post, out var rest))
         {
             return false;
         }
@@ -316,8 +395,8 @@ public sealed class BinlogReader : IDisposable
     public bool TryReadQuery([NotNullWhen(true)] out BinlogQuery? query)
     {
         query = null;
-        bool compressed = current.Type == BinlogEventType.QueryCompressed;
-        if ((current.Type != BinlogEventType.Query && !compressed) || !TryGetPostHeader(13, out var post, out var rest))
+        bool compressed = CurrentType == BinlogEventType.QueryCompressed;
+        if ((CurrentType != BinlogEventType.Query && !compressed) || !TryGetPostHeader(13, out var post, out var rest))
         {
             return false;
         }
@@ -356,14 +435,14 @@ public sealed class BinlogReader : IDisposable
     public bool TryReadRowsStatement(out string statement)
     {
         statement = "";
-        if (current.Type == BinlogEventType.AnnotateRows && TryGetPostHeader(0, out _, out var text))
+        if (CurrentType == BinlogEventType.AnnotateRows && TryGetPostHeader(0, out _, out var text))
         {
             statement = Encoding.UTF8.GetString(text);
             return true;
         }
 
         // MySQL prefixes a one-byte length that overflows for long statements; the event end is authoritative.
-        if (current.Type == BinlogEventType.RowsQuery && TryGetPostHeader(0, out _, out var body) && body.Length >= 1)
+        if (CurrentType == BinlogEventType.RowsQuery && TryGetPostHeader(0, out _, out var body) && body.Length >= 1)
         {
             statement = Encoding.UTF8.GetString(body[1..]);
             return true;
@@ -375,7 +454,7 @@ public sealed class BinlogReader : IDisposable
     public bool TryReadTableMap([NotNullWhen(true)] out BinlogTableMap? tableMap)
     {
         tableMap = null;
-        if (current.Type != BinlogEventType.TableMap || !TryGetPostHeader(8, out var post, out var rest)
+        if (CurrentType != BinlogEventType.TableMap || !TryGetPostHeader(8, out var post, out var rest)
             || !TryReadTableId(post, out ulong tableId) || rest.Length < 1)
         {
             return false;
@@ -403,7 +482,7 @@ public sealed class BinlogReader : IDisposable
     public bool TryGetRowsEvent(out BinlogRowsEvent rows)
     {
         rows = default;
-        var type = current.Type;
+        var type = CurrentType;
         (BinlogRowsKind kind, bool compressed) = type switch
         {
             BinlogEventType.WriteRowsV1 or BinlogEventType.WriteRowsV2 => (BinlogRowsKind.Write, false),
@@ -421,7 +500,7 @@ public sealed class BinlogReader : IDisposable
         }
 
         // The fixed part is at the start, so it is readable even when the event streamed past unheld.
-        var fixedPart = eventStart >= 0 ? buffer.AsSpan(eventStart + HeaderLength) : rowsPrefix.AsSpan(0, rowsPrefixLength);
+        var fixedPart = CurrentStart is var start and >= 0 ? buffer.AsSpan(start + HeaderLength) : rowsPrefix.AsSpan(0, rowsPrefixLength);
         int postLength = Format!.GetPostHeaderLength(type);
         if (postLength < 6 || fixedPart.Length < postLength || !TryReadTableId(fixedPart[..postLength], out ulong tableId))
         {
@@ -436,10 +515,13 @@ public sealed class BinlogReader : IDisposable
 
     public void Dispose()
     {
+        SettleRun();
         if (buffer.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<int>.Shared.Return(runStarts);
             buffer = [];
+            runStarts = [];
         }
 
         done = true;
@@ -519,7 +601,7 @@ public sealed class BinlogReader : IDisposable
 
     private bool TryGetBody(out ReadOnlySpan<byte> body)
     {
-        if (eventStart < 0)
+        if (CurrentStart < 0)
         {
             body = default;
             return false;
@@ -538,7 +620,7 @@ public sealed class BinlogReader : IDisposable
             return false;
         }
 
-        int length = Format!.GetPostHeaderLength(current.Type);
+        int length = Format!.GetPostHeaderLength(CurrentType);
         if (length < minimum || body.Length < length)
         {
             return false;
@@ -548,6 +630,147 @@ public sealed class BinlogReader : IDisposable
         rest = body[length..];
         return true;
     }
+
+    /// <summary>
+    /// Checks a run of whole events from <see cref="pos"/> ahead of <see cref="Read"/>: each length in range and
+    /// inside the buffer, each next position right, each CRC-32 against the event's own stored checksum. The run
+    /// ends before the first event that fails any check or that the event-by-event path must see (a format
+    /// description, rotate or START_ENCRYPTION event, or any event while a notice or stop is pending), and the
+    /// event-by-event path then reports it. True when the run holds at least one event.
+    /// </summary>
+    private bool CheckRun()
+    {
+        // The run reads little-endian fields in place; the event-by-event path works everywhere.
+        if (done || stopAfterCurrent || previousWasRotate || Format is null || !BitConverter.IsLittleEndian)
+        {
+            return false;
+        }
+
+        bool verify = ChecksumLength > 0 && options.VerifyChecksums;
+        bool four = verify && Crc32.EventPathEnabled && (crcImplementation ?? Crc32.Default) == Crc32Implementation.Pclmul;
+        var limits = new RunLimits(end, (uint)(HeaderLength + ChecksumLength), (ulong)Math.Min(options.MaxEventSize, uint.MaxValue));
+        ref byte b = ref MemoryMarshal.GetArrayDataReference(buffer);
+        var starts = runStarts.AsSpan(0, RunLength);
+        int at = pos;
+        long offset = position;
+        int count = 0;
+        while (count < starts.Length)
+        {
+            if (four && starts.Length - count >= 4)
+            {
+                int good = CheckFour(ref b, ref at, ref offset, limits, starts[count..]);
+                if (good == 4)
+                {
+                    count += 4;
+                    continue;
+                }
+
+                if (good >= 0)
+                {
+                    count += good;
+                    break;
+                }
+            }
+
+            if (!IsWholeAndInPlace(ref b, at, offset, limits, out uint length)
+                || (verify && Crc(0, buffer.AsSpan(at, (int)length - 4)) != Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref b, at + (int)length - 4))))
+            {
+                break;
+            }
+
+            starts[count++] = at;
+            at += (int)length;
+            offset += length;
+        }
+
+        runCount = count;
+        runBufferOffset = position - pos;
+        runEventCount = eventCount;
+        return count > 0;
+    }
+
+    /// <summary>
+    /// The next four events together, when all four are whole, in place and short enough for
+    /// <see cref="Crc32Pclmul.FoldEvent"/>: their four CRCs come out of one shared reduction. Returns 4 and moves
+    /// past them when all match, the index of the first mismatch (0..3) otherwise, or -1 when the four cannot be
+    /// checked together and one event should be checked on its own.
+    /// </summary>
+    private static int CheckFour(ref byte b, ref int at, ref long offset, RunLimits limits, Span<int> starts)
+    {
+        int a0 = at;
+        if (a0 < Crc32Pclmul.EventLookBehind || !IsWholeAndInPlace(ref b, a0, offset, limits, out uint l0))
+        {
+            return -1;
+        }
+
+        int a1 = a0 + (int)l0;
+        if (!IsWholeAndInPlace(ref b, a1, offset + l0, limits, out uint l1))
+        {
+            return -1;
+        }
+
+        int a2 = a1 + (int)l1;
+        if (!IsWholeAndInPlace(ref b, a2, offset + l0 + l1, limits, out uint l2))
+        {
+            return -1;
+        }
+
+        int a3 = a2 + (int)l2;
+        if (!IsWholeAndInPlace(ref b, a3, offset + l0 + l1 + l2, limits, out uint l3)
+            || Math.Max(Math.Max(l0, l1), Math.Max(l2, l3)) - 4 > Crc32Pclmul.EventMaxLength)
+        {
+            return -1;
+        }
+
+        var computed = Crc32Pclmul.Finish4(
+            Crc32Pclmul.FoldEvent(ref b, (nuint)a0, l0 - 4), Crc32Pclmul.FoldEvent(ref b, (nuint)a1, l1 - 4),
+            Crc32Pclmul.FoldEvent(ref b, (nuint)a2, l2 - 4), Crc32Pclmul.FoldEvent(ref b, (nuint)a3, l3 - 4),
+            Vector128.Create(l0, l1, l2, l3) - Vector128.Create(4u));
+        var stored = Vector128.Create(StoredCrc(ref b, a0, l0), StoredCrc(ref b, a1, l1), StoredCrc(ref b, a2, l2), StoredCrc(ref b, a3, l3));
+        starts[0] = a0;
+        starts[1] = a1;
+        starts[2] = a2;
+        starts[3] = a3;
+        if (computed != stored)
+        {
+            int lane = 0;
+            while (computed.GetElement(lane) == stored.GetElement(lane))
+            {
+                lane++;
+            }
+
+            return lane;
+        }
+
+        at = a3 + (int)l3;
+        offset += (long)l0 + l1 + l2 + l3;
+        return 4;
+    }
+
+    // What the event-by-event path checks before the CRC, for the event at `at` (file offset `offset`): its
+    // header and body are in the buffer, its length is in range and its next position is right. Also false for
+    // the events that path must see itself.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsWholeAndInPlace(ref byte b, int at, long offset, RunLimits limits, out uint length)
+    {
+        length = 0;
+        if (limits.End - at < BinlogEventHeader.Size)
+        {
+            return false;
+        }
+
+        ref byte h = ref Unsafe.Add(ref b, at);
+        length = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref h, 9));
+        var type = (BinlogEventType)Unsafe.Add(ref h, 4);
+        return length >= limits.Minimum && length <= limits.Maximum && length <= (uint)(limits.End - at)
+            && type is not (BinlogEventType.FormatDescription or BinlogEventType.Rotate or BinlogEventType.StartEncryption)
+            && Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref h, 13)) == (uint)(offset + length);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint StoredCrc(ref byte b, int at, uint length) => Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref b, at + (int)length - 4));
+
+    private readonly record struct RunLimits(int End, uint Minimum, ulong Maximum);
 
     private bool ReadMagic()
     {

@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Lifeboat.Core.Binlog;
 
 /// <summary>The CRC-32 implementations the reader can use; all compute zlib's CRC-32.</summary>
@@ -35,6 +38,13 @@ public static class Crc32
     /// </summary>
     public static Crc32Implementation Default { get; } = Preference.First(i => IsAvailable(i) && SelfCheck(i));
 
+    /// <summary>
+    /// Whether the reader checks small events four at a time with <see cref="Crc32Pclmul.FoldEvent"/> and
+    /// <see cref="Crc32Pclmul.Finish4"/>: the CPU has 512-bit VPCLMULQDQ and that path agreed with the table at
+    /// start-up. Otherwise each event takes <see cref="Default"/> (or the reader's chosen implementation) alone.
+    /// </summary>
+    internal static bool EventPathEnabled { get; } = Crc32Pclmul.EventPathSupported && SelfCheckEventPath();
+
     public static bool IsAvailable(Crc32Implementation implementation) => implementation switch
     {
         Crc32Implementation.SlicingBy8 => true,
@@ -64,16 +74,7 @@ public static class Crc32
     // A wrong fast path would fail every event loudly; refusing it here keeps verification working.
     private static bool SelfCheck(Crc32Implementation implementation)
     {
-        var data = new byte[4099];
-        uint x = 2463534242;
-        for (int i = 0; i < data.Length; i++)
-        {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            data[i] = (byte)x;
-        }
-
+        var data = SelfCheckData(4099);
         if (Append(0, "123456789"u8, implementation) != 0xCBF43926)
         {
             return false;
@@ -89,5 +90,46 @@ public static class Crc32
         }
 
         return true;
+    }
+
+    // The same for the four-event path: every length up to 300 and a spread beyond, in every lane, at
+    // alignments that put the masked bytes before the input anywhere from the buffer's start on.
+    private static bool SelfCheckEventPath()
+    {
+        var data = SelfCheckData(Crc32Pclmul.EventLookBehind + Crc32Pclmul.EventMaxLength + 64);
+        ref byte b = ref MemoryMarshal.GetArrayDataReference(data);
+        for (int length = 0; length <= Crc32Pclmul.EventMaxLength; length += length < 300 ? 1 : 37)
+        {
+            Span<int> at = [Crc32Pclmul.EventLookBehind + (length % 61), Crc32Pclmul.EventLookBehind, Crc32Pclmul.EventLookBehind + 3, Crc32Pclmul.EventLookBehind + 64];
+            Span<uint> lengths = [(uint)length, (uint)Math.Max(0, length - 1), (uint)(length / 2) + 1, (uint)length];
+            var computed = Crc32Pclmul.Finish4(
+                Crc32Pclmul.FoldEvent(ref b, (nuint)at[0], lengths[0]), Crc32Pclmul.FoldEvent(ref b, (nuint)at[1], lengths[1]),
+                Crc32Pclmul.FoldEvent(ref b, (nuint)at[2], lengths[2]), Crc32Pclmul.FoldEvent(ref b, (nuint)at[3], lengths[3]),
+                Vector128.Create(lengths[0], lengths[1], lengths[2], lengths[3]));
+            for (int lane = 0; lane < 4; lane++)
+            {
+                if (computed.GetElement(lane) != ~Crc32SlicingBy8.Update(~0u, data.AsSpan(at[lane], (int)lengths[lane])))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static byte[] SelfCheckData(int length)
+    {
+        var data = new byte[length];
+        uint x = 2463534242;
+        for (int i = 0; i < data.Length; i++)
+        {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            data[i] = (byte)x;
+        }
+
+        return data;
     }
 }
