@@ -130,7 +130,8 @@ internal static class SuiteBench
         Step("limit: the datadir through tar | zstd -1 -T0 > /dev/null");
         DropCaches();
         var read = await shell.TimeAsync("limit-read",
-            $"tar -C {Shell.Quote(replica.DataDir)} --exclude='mysql-bin.*' --exclude='relay-bin.*' -cf - . | zstd -q -T0 -1 > /dev/null");
+            // The replica keeps purging and flushing: tar's exit 1 ("file changed as we read it") is expected here.
+            $"{{ tar -C {Shell.Quote(replica.DataDir)} --exclude='mysql-bin.*' --exclude='relay-bin.*' --warning=no-file-changed -cf - . || [ $? -eq 1 ]; }} | zstd -q -T0 -1 > /dev/null");
 
         report.Add("backup", "`mariadb-dump --single-transaction \\| zstd -1 -T0`", dump, "baseline");
         report.Add("backup", "`mydumper -t 2` (uncompressed files)", mydumper, null);
