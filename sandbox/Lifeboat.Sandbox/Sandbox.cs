@@ -33,7 +33,8 @@ public sealed class Sandbox(SandboxLayout layout, TextWriter console)
             new Dictionary<string, string> { ["AWS_ACCESS_KEY_ID"] = "SANDBOX", ["AWS_SECRET_ACCESS_KEY"] = "sandbox", ["AWS_REGION"] = SandboxLayout.Region });
         await EnsureProcessAsync(state, "s3",
             [layout.NodeBinary, Path.Combine(layout.NodeDir, "s3.mjs"), "--port", layout.S3Port.ToString(CultureInfo.InvariantCulture),
-             "--directory", layout.S3Dir, "--bucket", SandboxLayout.Bucket, "--bucket", SandboxLayout.OffsiteBucket, "--events-url", $"{layout.HostUrl}/s3-events", "--quiet"],
+             "--directory", layout.S3Dir, "--bucket", SandboxLayout.Bucket, "--bucket", SandboxLayout.OffsiteBucket, "--events-url", $"{layout.HostUrl}/s3-events",
+             "--faults-dir", SandboxFaults.Dir(layout), "--quiet"],
             () => HttpReadyAsync(layout.S3Url),
             new Dictionary<string, string> { ["NODE_OPTIONS"] = "--openssl-legacy-provider" });
         var config = WriteStepFunctionsConfig();

