@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Lifeboat.Aws.Protocol;
 using Lifeboat.Core.Json;
 using Lifeboat.Core.Restore;
 using Lifeboat.Core.Storage;
@@ -179,30 +178,11 @@ public sealed class RestoreWorkflowTests(SandboxFixture fixture)
         var before = Directory.GetFileSystemEntries(replica.DataDir).Length;
         try
         {
-            using var ssm = fixture.Sandbox.Layout.SsmClient();
             var backup = await BackupAsync();
             var entry = (await new Core.Catalog.BackupCatalog(fixture.Sandbox.Bucket()).GetAsync(SandboxLayout.Cluster, backup, CancellationToken.None))!;
 
             // Act
-            var sent = await ssm.SendCommandAsync(new SendCommandRequest
-            {
-                InstanceIds = [replica.InstanceId],
-                DocumentName = SamTemplate.DocumentName("RestoreDocument"),
-                Parameters = new Dictionary<string, IReadOnlyList<string>>
-                {
-                    ["Cluster"] = [SandboxLayout.Cluster], ["Bucket"] = [SandboxLayout.Bucket], ["BackupId"] = [backup],
-                    ["Sha256"] = [entry.Sha256!], ["RawBytes"] = [entry.RawBytes.ToString(CultureInfo.InvariantCulture)],
-                    ["SqlMode"] = ["STRICT_TRANS_TABLES"], ["CharacterSetServer"] = ["utf8mb4"], ["CollationServer"] = ["utf8mb4_general_ci"],
-                    ["LowerCaseTableNames"] = ["0"],
-                },
-            }, CancellationToken.None);
-            GetCommandInvocationResponse result;
-            do
-            {
-                await Task.Delay(500);
-                result = await ssm.GetCommandInvocationAsync(new GetCommandInvocationRequest { CommandId = sent.Command!.CommandId!, InstanceId = replica.InstanceId }, CancellationToken.None);
-            }
-            while (result.Status is "InProgress" or "Pending");
+            var result = await fixture.RunDocumentAsync(replica, "RestoreDocument", SandboxFixture.RestoreParameters(backup, entry.Sha256!, entry.RawBytes));
 
             // Assert
             Assert.Equal("Failed", result.Status);
@@ -237,7 +217,7 @@ public sealed class RestoreWorkflowTests(SandboxFixture fixture)
             parameters["Applier"] = ["client"];
 
             // Act
-            var result = await ReplayAsync(restored, parameters);
+            var result = await fixture.RunDocumentAsync(restored, "ReplayBinlogsDocument", parameters);
 
             // Assert
             Assert.True(result.Status == "Success", result.StandardOutputContent + result.StandardErrorContent);
@@ -271,7 +251,7 @@ public sealed class RestoreWorkflowTests(SandboxFixture fixture)
             var threads = await MariaDb.QueryAsync(restored, "SELECT @@slave_parallel_threads");
 
             // Act
-            var result = await ReplayAsync(restored, parameters);
+            var result = await fixture.RunDocumentAsync(restored, "ReplayBinlogsDocument", parameters);
 
             // Assert: the error is named, nothing of the replay stayed behind, and the server is where it was.
             Assert.Equal("Failed", result.Status);
@@ -299,25 +279,6 @@ public sealed class RestoreWorkflowTests(SandboxFixture fixture)
         var parameters = plan!["replayParameters"]!.AsObject().ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[p.Value!.GetValue<string>()]);
         parameters["StartPosition"] = [(await MariaDb.QueryAsync(restored, "SELECT @@gtid_slave_pos")).Trim()];
         return parameters;
-    }
-
-    private async Task<GetCommandInvocationResponse> ReplayAsync(InstanceEntry restored, Dictionary<string, IReadOnlyList<string>> parameters)
-    {
-        using var ssm = fixture.Sandbox.Layout.SsmClient();
-        var sent = await ssm.SendCommandAsync(new SendCommandRequest
-        {
-            InstanceIds = [restored.InstanceId],
-            DocumentName = SamTemplate.DocumentName("ReplayBinlogsDocument"),
-            Parameters = parameters,
-        }, CancellationToken.None);
-        GetCommandInvocationResponse result;
-        do
-        {
-            await Task.Delay(500);
-            result = await ssm.GetCommandInvocationAsync(new GetCommandInvocationRequest { CommandId = sent.Command!.CommandId!, InstanceId = restored.InstanceId }, CancellationToken.None);
-        }
-        while (result.Status is "InProgress" or "Pending");
-        return result;
     }
 
     private static JsonObject Input(JsonObject target, bool keep) => new()

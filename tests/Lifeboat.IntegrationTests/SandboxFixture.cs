@@ -1,3 +1,5 @@
+using System.Globalization;
+using Lifeboat.Aws.Protocol;
 using Lifeboat.Sandbox;
 using Xunit;
 
@@ -34,6 +36,36 @@ public sealed class SandboxFixture : IAsyncLifetime
     }
 
     public Task DisposeAsync() => Sandbox.DownAsync();
+
+    /// <summary>Sends one of the template's SSM documents to <paramref name="host"/>, as a Lambda would, and waits for it to end.</summary>
+    public async Task<GetCommandInvocationResponse> RunDocumentAsync(
+        InstanceEntry host, string documentResource, IReadOnlyDictionary<string, IReadOnlyList<string>> parameters)
+    {
+        using var ssm = Sandbox.Layout.SsmClient();
+        var sent = await ssm.SendCommandAsync(new SendCommandRequest
+        {
+            InstanceIds = [host.InstanceId],
+            DocumentName = SamTemplate.DocumentName(documentResource),
+            Parameters = parameters,
+        }, CancellationToken.None);
+        GetCommandInvocationResponse result;
+        do
+        {
+            await Task.Delay(250);
+            result = await ssm.GetCommandInvocationAsync(new GetCommandInvocationRequest { CommandId = sent.Command!.CommandId!, InstanceId = host.InstanceId }, CancellationToken.None);
+        }
+        while (result.Status is "InProgress" or "Pending");
+        return result;
+    }
+
+    /// <summary>The restore document's parameters for a backup, with the source settings of the sandbox's servers.</summary>
+    public static Dictionary<string, IReadOnlyList<string>> RestoreParameters(string backupId, string sha256, long rawBytes) => new()
+    {
+        ["Cluster"] = [SandboxLayout.Cluster], ["Bucket"] = [SandboxLayout.Bucket], ["BackupId"] = [backupId],
+        ["Sha256"] = [sha256], ["RawBytes"] = [rawBytes.ToString(CultureInfo.InvariantCulture)],
+        ["SqlMode"] = ["STRICT_TRANS_TABLES"], ["CharacterSetServer"] = ["utf8mb4"], ["CollationServer"] = ["utf8mb4_general_ci"],
+        ["LowerCaseTableNames"] = ["0"],
+    };
 }
 
 [CollectionDefinition(Name)]

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Lifeboat.Aws.Protocol;
 using Lifeboat.Core.Catalog;
 using Lifeboat.Core.Storage;
 using Lifeboat.Sandbox;
@@ -160,28 +159,8 @@ public sealed class RestoreStreamFaultTests(SandboxFixture fixture)
         await File.WriteAllTextAsync(conf, $"cluster={SandboxLayout.Cluster}\ndatadir={datadir}\nsocket={Path.Combine(dir, "mysqld.sock")}\nport={port.ToString(CultureInfo.InvariantCulture)}\nuser={host.User}\nserver_id=91\n");
         try
         {
-            using var ssm = fixture.Sandbox.Layout.SsmClient();
-            var sent = await ssm.SendCommandAsync(new SendCommandRequest
-            {
-                InstanceIds = [host.InstanceId],
-                DocumentName = SamTemplate.DocumentName("RestoreDocument"),
-                Parameters = new Dictionary<string, IReadOnlyList<string>>
-                {
-                    ["Cluster"] = [SandboxLayout.Cluster], ["Bucket"] = [SandboxLayout.Bucket], ["BackupId"] = [backupId],
-                    ["Sha256"] = [sha256], ["RawBytes"] = [rawBytes.ToString(CultureInfo.InvariantCulture)],
-                    ["SqlMode"] = ["STRICT_TRANS_TABLES"], ["CharacterSetServer"] = ["utf8mb4"], ["CollationServer"] = ["utf8mb4_general_ci"],
-                    ["LowerCaseTableNames"] = ["0"],
-                },
-            }, CancellationToken.None);
-            var commandId = sent.Command!.CommandId!;
-            GetCommandInvocationResponse result;
-            do
-            {
-                await Task.Delay(250);
-                result = await ssm.GetCommandInvocationAsync(new GetCommandInvocationRequest { CommandId = commandId, InstanceId = host.InstanceId }, CancellationToken.None);
-            }
-            while (result.Status is "InProgress" or "Pending");
-            return new RestoreRun(result.Status!, result.StandardOutputContent ?? "", Path.Combine(fixture.Sandbox.Layout.CommandsDir, commandId), dir, datadir);
+            var result = await fixture.RunDocumentAsync(host, "RestoreDocument", SandboxFixture.RestoreParameters(backupId, sha256, rawBytes));
+            return new RestoreRun(result.Status!, result.StandardOutputContent ?? "", Path.Combine(fixture.Sandbox.Layout.CommandsDir, result.CommandId!), dir, datadir);
         }
         finally
         {

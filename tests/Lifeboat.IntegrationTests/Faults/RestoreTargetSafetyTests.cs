@@ -1,5 +1,4 @@
 using System.Globalization;
-using Lifeboat.Aws.Protocol;
 using Lifeboat.Sandbox;
 using Xunit;
 
@@ -65,26 +64,8 @@ public sealed class RestoreTargetSafetyTests(SandboxFixture fixture)
         await File.WriteAllTextAsync(conf, $"cluster={SandboxLayout.Cluster}\ndatadir={datadir}\nsocket={socket}\nport={port.ToString(CultureInfo.InvariantCulture)}\nuser={host.User}\nserver_id=77\n");
         try
         {
-            using var ssm = fixture.Sandbox.Layout.SsmClient();
-            var sent = await ssm.SendCommandAsync(new SendCommandRequest
-            {
-                InstanceIds = [host.InstanceId],
-                DocumentName = SamTemplate.DocumentName("RestoreDocument"),
-                Parameters = new Dictionary<string, IReadOnlyList<string>>
-                {
-                    ["Cluster"] = [SandboxLayout.Cluster], ["Bucket"] = [SandboxLayout.Bucket], ["BackupId"] = ["20261122T000000Z-safety"],
-                    ["Sha256"] = [new string('0', 64)], ["RawBytes"] = ["1048576"],
-                    ["SqlMode"] = ["STRICT_TRANS_TABLES"], ["CharacterSetServer"] = ["utf8mb4"], ["CollationServer"] = ["utf8mb4_general_ci"],
-                    ["LowerCaseTableNames"] = ["0"],
-                },
-            }, CancellationToken.None);
-            GetCommandInvocationResponse result;
-            do
-            {
-                await Task.Delay(250);
-                result = await ssm.GetCommandInvocationAsync(new GetCommandInvocationRequest { CommandId = sent.Command!.CommandId!, InstanceId = host.InstanceId }, CancellationToken.None);
-            }
-            while (result.Status is "InProgress" or "Pending");
+            var result = await fixture.RunDocumentAsync(host, "RestoreDocument",
+                SandboxFixture.RestoreParameters("20261122T000000Z-safety", new string('0', 64), 1048576));
             return (result.Status!, result.StandardOutputContent ?? "");
         }
         finally
